@@ -1,0 +1,42 @@
+"""Gunicorn settings for the Kesos web container (`gunicorn --config gunicorn.conf.py`).
+
+Tunables come from the environment: WEB_CONCURRENCY (worker processes), GUNICORN_THREADS,
+GUNICORN_TIMEOUT, LOG_LEVEL. Every worker thread may hold one PostgreSQL connection
+(CONN_MAX_AGE), so workers x threads x web replicas must stay below the server's max_connections.
+"""
+
+import os
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # respects a container's cpuset
+    except AttributeError:  # not available on every platform
+        return os.cpu_count() or 1
+
+
+wsgi_app = "kesos.wsgi:application"
+bind = "0.0.0.0:8000"
+
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5  # the reverse proxy keeps connections open; slightly above its idle timeout is ideal
+
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Heartbeat files on tmpfs instead of the container's overlay filesystem.
+worker_tmp_dir = "/dev/shm"
+# The default control socket lives in $HOME, which is read-only for the app user.
+control_socket = "/tmp/gunicorn.ctl"
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# The peer is the reverse proxy; log the client address it forwards as well.
+access_log_format = '%(h)s %({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'

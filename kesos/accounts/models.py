@@ -1,0 +1,128 @@
+"""Users, the offices they work in, and their role assignments over time."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from kesos.core.models import TimeStampedModel
+from kesos.wilayah.zones import time_zone_for
+
+
+class Role(models.TextChoices):
+    ADMIN_PROVINSI = "admin_provinsi", "Admin Dinsos Provinsi"
+    OPERATOR_KABKOTA = "operator_kabkota", "Operator Dinsos Kab/Kota"
+    PEKERJA_SOSIAL = "pekerja_sosial", "Pekerja Sosial / Pendamping"
+    TKSK = "tksk", "TKSK"
+    OPERATOR_LKS = "operator_lks", "Operator LKS"
+    PIMPINAN = "pimpinan", "Pimpinan"
+    AUDITOR = "auditor", "Auditor"
+
+
+class Office(TimeStampedModel):
+    """A Dinas Sosial office: the provincial Dinsos or a kabupaten/kota Dinsos."""
+
+    name = models.CharField("nama dinas", max_length=200, unique=True)
+    wilayah = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name="wilayah kerja",
+        on_delete=models.PROTECT,
+        limit_choices_to={"level__lte": 2},
+        help_text="Provinsi atau kabupaten/kota yang menjadi wilayah kerja dinas.",
+    )
+    address = models.TextField("alamat", blank=True)
+    head_name = models.CharField("nama kepala dinas", max_length=200, blank=True)
+    head_nip = models.CharField("NIP kepala dinas", max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = "dinas"
+        verbose_name_plural = "dinas"
+        ordering = ["wilayah_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def province_code(self) -> str:
+        return self.wilayah_id[:2]
+
+    @property
+    def time_zone(self) -> str:
+        return time_zone_for(self.wilayah_id)
+
+
+class User(AbstractUser):
+    """A Kesos user. Logs in with a username; what they may see comes from their assignments."""
+
+    full_name = models.CharField("nama lengkap", max_length=200, blank=True)
+    nip = models.CharField("NIP", max_length=18, blank=True, help_text="Nomor Induk Pegawai, bila ASN.")
+    phone = models.CharField("nomor HP", max_length=20, blank=True)
+    office = models.ForeignKey(
+        Office, verbose_name="dinas", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+
+    class Meta:
+        verbose_name = "pengguna"
+        verbose_name_plural = "pengguna"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    @property
+    def time_zone(self) -> str | None:
+        return self.office.time_zone if self.office_id else None
+
+    @property
+    def province_code(self) -> str | None:
+        """The province the user works in, from their office or else their current assignments."""
+        if self.office_id:
+            return self.office.province_code
+        codes = {a.wilayah_id[:2] for a in self.assignments.current() if a.wilayah_id}
+        return codes.pop() if len(codes) == 1 else None
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Assignments in force on a date (today by default); ended ones grant nothing."""
+        day = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class Assignment(TimeStampedModel):
+    """A user holding a role over a region for a period. Access rules read these (issue: access)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="pengguna", on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField("peran", max_length=20, choices=Role.choices)
+    wilayah = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name="wilayah tugas",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Provinsi, kabupaten/kota atau kecamatan tempat peran ini berlaku.",
+    )
+    starts_on = models.DateField("mulai", default=timezone.localdate)
+    ends_on = models.DateField("berakhir", null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "penugasan"
+        verbose_name_plural = "penugasan"
+        ordering = ["user_id", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        where = f" — {self.wilayah.label}" if self.wilayah_id else ""
+        return f"{self.get_role_display()}{where}"

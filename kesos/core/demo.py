@@ -1,0 +1,31 @@
+"""The quick start's demo data set, drawn from the five source articles (Kalsel, Kalteng, Muara Enim).
+
+Each app adds its part to DEMO_STEPS as it arrives. Every step is idempotent: running the quick
+start again updates rows in place and never duplicates them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+DEMO_PASSWORD = "Kesos#Demo2026"  # noqa: S105 - printed for the demo accounts; refused in production
+
+
+@dataclass
+class DemoReport:
+    accounts: list[tuple[str, str]] = field(default_factory=list)  # (username, description)
+    lines: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Data demo tidak boleh dimuat di produksi (KESOS_ENV=production).")
+    from kesos.accounts.demo import load_accounts
+
+    report = DemoReport()
+    for step in (load_accounts,):
+        step(report)
+    return report

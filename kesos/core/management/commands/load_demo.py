@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from kesos.core.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Memuat data demo (dari lima artikel sumber) dan akun demo. Aman dijalankan berulang kali."
+
+    def handle(self, *args, **options):
+        report = load_demo()
+        self.stdout.write("Data demo: " + ", ".join(report.lines) + ".")
+        self.stdout.write(f"Akun demo (kata sandi semua akun: {DEMO_PASSWORD}):")
+        width = max(len(username) for username, _ in report.accounts)
+        for username, description in report.accounts:
+            self.stdout.write(f"  {username.ljust(width)}  {description}")

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Database and broker status as JSON: 200 when both answer, 503 otherwise."""
+    checks = {"database": health.check_database(), "broker": health.check_broker()}
+    ok = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if ok else "error", **checks, "worker": health.worker_status()}
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@login_required
+def home(request):
+    assignments = request.user.assignments.current().select_related("wilayah")
+    return render(request, "home.html", {"assignments": assignments})
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    # No request context: the failure may be the database the context processors read.
+    return HttpResponseServerError(render_to_string("errors/500.html"))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WilayahConfig(AppConfig):
+    name = "kesos.wilayah"
+    label = "wilayah"
+    verbose_name = "Wilayah"

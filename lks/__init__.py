@@ -1,0 +1,1 @@
+"""Lembaga Kesejahteraan Sosial (LKS): its features arrive with their own issue."""

@@ -1,0 +1,1 @@
+"""Pilar sosial: its features arrive with their own issue."""

@@ -1,0 +1,1 @@
+"""Penerima manfaat (PPKS): its features arrive with their own issue."""

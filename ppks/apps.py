@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PpksConfig(AppConfig):
+    name = "ppks"
+    verbose_name = "Penerima manfaat (PPKS)"

@@ -1,0 +1,97 @@
+"""Shared test set-up.
+
+The test database gets the full 2025 region table once per session. Tests marked `postgres`,
+`redis` or `browser` skip, saying why, when their service is missing; with
+KESOS_REQUIRE_SERVICES=1 (CI) a missing service fails the run instead, so CI never skips them.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from kesos.celery import app as celery_app
+from kesos.wilayah.models import Wilayah
+from kesos.wilayah.services import wilayah_load
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("KESOS_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("KESOS_CHROMIUM", "/usr/bin/chromium")
+# The broker the settings found in the environment; unit tests run tasks eagerly whatever it is.
+BROKER_URL = settings.CELERY_BROKER_URL
+celery_app.conf.task_always_eager = True
+
+
+def missing_service(marker: str) -> str | None:
+    if marker == "postgres" and connection.vendor != "postgresql":
+        return "butuh PostgreSQL: set DATABASE_URL=postgres://... (quick start uses SQLite)"
+    if marker == "redis" and not BROKER_URL.startswith("redis"):
+        return "butuh Redis dan worker Celery sungguhan: set REDIS_URL=redis://127.0.0.1:6379/0"
+    if marker == "browser" and not shutil.which(CHROMIUM):
+        return f"butuh Chromium di {CHROMIUM}: apt-get install chromium"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) and (reason := missing_service(marker)):
+            if REQUIRE_SERVICES:
+                pytest.fail(f"KESOS_REQUIRE_SERVICES=1 tetapi {reason}", pytrace=False)
+            pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        wilayah_load()
+
+
+@pytest.fixture
+def wilayah_table(django_db_blocker):
+    """For transactional tests: the flush after an earlier one may have emptied the region table."""
+    with django_db_blocker.unblock():
+        if not Wilayah.objects.filter(code="63").exists():
+            wilayah_load()
+
+
+# --- Browser -------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Makassar"}
+
+
+@pytest.fixture
+def phone(browser):
+    """A page at a mid-range Android phone's viewport, as a TKSK in the field would use."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="id-ID"
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness protects real accounts, not test ones."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

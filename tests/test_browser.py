@@ -1,0 +1,39 @@
+"""Journeys in a real browser: Debian's Chromium driven by Playwright."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, AssignmentFactory, OfficeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_a_tksk_picks_a_kelurahan_on_a_phone(phone, live_server, wilayah_table):
+    tksk = AssignmentFactory(
+        role="tksk",
+        wilayah_id="63.72.03",
+        user__office=OfficeFactory(name="Dinas Sosial Kota Banjarbaru", wilayah_id="63.72"),
+    ).user
+    log_in(phone, live_server, tksk.username)
+    expect(phone.get_by_role("heading", name=f"Selamat datang, {tksk.full_name}")).to_be_visible()
+
+    phone.get_by_role("button", name="Buka menu").click()
+    phone.get_by_role("link", name="Wilayah", exact=True).click()
+    expect(phone.get_by_test_id("judul-wilayah")).to_have_text("Kalimantan Selatan")
+    phone.get_by_label("Kabupaten/Kota").select_option(label="Kota Banjarbaru")
+    phone.get_by_label("Kecamatan").select_option(label="Cempaka")
+    phone.get_by_label("Desa/Kelurahan").select_option(label="Palam")
+    phone.get_by_role("button", name="Tampilkan").click()
+
+    expect(phone.get_by_test_id("judul-wilayah")).to_have_text("Kelurahan Palam")
+    expect(phone.get_by_test_id("kode-wilayah")).to_have_text("63.72.03.1001")
+    expect(phone.get_by_test_id("kode-pos")).to_have_text("70731")
+    # Nothing overflows a 360 px screen sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
