@@ -124,7 +124,7 @@ elif "postgresql" in _db["ENGINE"]:
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Services own their transactions (see docs/architecture.md).
+# Services own their transactions (README: architecture).
 ATOMIC_REQUESTS = False
 
 # --- Cache, Celery --------------------------------------------------------------------------------
