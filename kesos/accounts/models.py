@@ -1,5 +1,6 @@
 """Users, the offices they work in, and their role assignments over time."""
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -20,6 +21,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
 
 
+@pghistory.track()
 class Office(TimeStampedModel):
     """A Dinas Sosial office: the provincial Dinsos or a kabupaten/kota Dinsos."""
 
@@ -52,6 +54,8 @@ class Office(TimeStampedModel):
         return time_zone_for(self.wilayah_id)
 
 
+# Password hashes and login stamps stay out of the history; logins are in the audit trail.
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A Kesos user. Logs in with a username; what they may see comes from their assignments."""
 
@@ -92,6 +96,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
+@pghistory.track()
 class Assignment(TimeStampedModel):
     """A user holding a role over a region for a period. Access rules read these (issue: access)."""
 

@@ -1,0 +1,70 @@
+"""Who may do what to which object: every object-level decision in Kesos, as `rules` predicates.
+
+Reads are filtered by `visible_to(user)` (kesos.accounts.scope); this module decides the actions on
+an object already in scope: edit it, see its full NIK, export by name, manage users, read the
+audit trail. Pages, API, exports and services all ask `can(user, action, obj)`. A superuser gets
+no bypass here: being a system administrator is not a licence to read beneficiaries' files.
+
+Domain objects tell the predicates where they are through `scope_region` (a region code) and who
+created them through `created_by_id`.
+"""
+
+import rules
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+from .scope import BY_NAME_ROLES, SUPERVISOR_ROLES, scope_of
+
+access = rules.RuleSet()
+
+
+def _region(obj) -> str | None:
+    return getattr(obj, "scope_region", None)
+
+
+def _role_in_region(*roles):
+    """A predicate: the user holds one of `roles` over the object's region (or at all, without an object)."""
+
+    def check(user, obj=None):
+        scope = scope_of(user)
+        return scope.covers(_region(obj), *roles) if obj is not None else scope.has_role(*roles)
+
+    return rules.predicate(check, name=f"role_in_region({', '.join(roles)})")
+
+
+is_admin_provinsi = _role_in_region(Role.ADMIN_PROVINSI)
+is_supervisor = _role_in_region(*SUPERVISOR_ROLES)
+is_pekerja_sosial = _role_in_region(Role.PEKERJA_SOSIAL)
+reads_by_name = _role_in_region(*BY_NAME_ROLES)
+is_auditor = _role_in_region(Role.AUDITOR)
+
+
+@rules.predicate
+def is_creator(user, obj=None):
+    return obj is not None and user.is_authenticated and getattr(obj, "created_by_id", None) == user.pk
+
+
+# --- Beneficiaries (PPKS) -------------------------------------------------------------------------
+access.add_rule("ppks.view_person", reads_by_name)
+access.add_rule("ppks.add_person", reads_by_name)
+access.add_rule("ppks.change_person", is_supervisor | is_pekerja_sosial | is_creator)
+# TKSK see the NIK of the people they reported; everyone else in their kecamatan is masked for them.
+access.add_rule("ppks.view_full_nik", is_supervisor | is_pekerja_sosial | is_creator)
+access.add_rule("ppks.export_by_name", is_supervisor)
+
+# --- Accounts, audit, data-subject requests ------------------------------------------------------
+access.add_rule("accounts.manage_users", is_admin_provinsi)
+access.add_rule("audit.view", is_auditor)
+access.add_rule("audit.subject_report", is_admin_provinsi)
+
+
+def can(user, action: str, obj=None) -> bool:
+    if not access.rule_exists(action):
+        raise KeyError(f"Aturan akses '{action}' tidak terdaftar.")
+    return user is not None and user.is_authenticated and access.test_rule(action, user, obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied (403) when the user may not do `action`. Out-of-scope objects never get here: 404."""
+    if not can(user, action, obj):
+        raise PermissionDenied("Anda tidak berwenang melakukan tindakan ini.")

@@ -1,0 +1,44 @@
+"""The catalogue of audit actions. One registry: registering a code twice fails at import."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+ACTIONS: dict[str, str] = {}
+
+
+def register(code: str, label: str) -> str:
+    if code in ACTIONS:
+        raise ImproperlyConfigured(f"Aksi audit '{code}' didaftarkan dua kali.")
+    ACTIONS[code] = label
+    return code
+
+
+# Authentication and authorisation
+LOGIN = register("auth.login", "Berhasil masuk")
+LOGIN_FAILED = register("auth.login_failed", "Gagal masuk")
+LOCKED_OUT = register("auth.locked_out", "Akun dikunci sementara")
+LOGOUT = register("auth.logout", "Keluar")
+DENIED = register("auth.denied", "Akses ditolak")
+OTP_ENROLLED = register("auth.otp_enrolled", "Mendaftarkan verifikasi dua langkah")
+OTP_VERIFIED = register("auth.otp_verified", "Lolos verifikasi dua langkah")
+OTP_FAILED = register("auth.otp_failed", "Gagal verifikasi dua langkah")
+
+# Access to personal data
+VIEW = register("data.view", "Melihat data perorangan")
+EXPORT = register("data.export", "Mengekspor data perorangan")
+PRINT = register("data.print", "Mencetak data perorangan")
+SUBJECT_REPORT = register("data.subject_report", "Membuat laporan subjek data (UU PDP Pasal 32)")
+
+# Changes made through services (field-level history is in the change log)
+CREATE = register("record.create", "Membuat data")
+UPDATE = register("record.update", "Mengubah data")
+DELETE = register("record.delete", "Menghapus data")
+
+# User management
+USER_CREATE = register("user.create", "Membuat akun pengguna")
+USER_UPDATE = register("user.update", "Mengubah akun pengguna")
+USER_DEACTIVATE = register("user.deactivate", "Menonaktifkan akun pengguna")
+USER_ACTIVATE = register("user.activate", "Mengaktifkan kembali akun pengguna")
+USER_PASSWORD_RESET = register("user.password_reset", "Mengatur ulang kata sandi")
+USER_OTP_RESET = register("user.otp_reset", "Mengatur ulang verifikasi dua langkah")
+ASSIGNMENT_ADD = register("assignment.add", "Memberi penugasan")
+ASSIGNMENT_END = register("assignment.end", "Mengakhiri penugasan")
