@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("wilayah/", include("kesos.wilayah.api.urls")),
+    path("ppks/", include("ppks.api.urls")),
 ]

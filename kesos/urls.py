@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kesos.accounts.forms import LoginForm
 from kesos.core import views as core_views
@@ -15,10 +15,14 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/", include("kesos.accounts.twofactor_urls")),
+    path("pengguna/", include("kesos.accounts.urls")),
+    path("audit/", include("kesos.audit.urls")),
+    path("ppks/", include("ppks.urls")),
     path("wilayah/", include("kesos.wilayah.urls")),
     path("api/v1/", include("kesos.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from kesos.wilayah.forms import WilayahField, WilayahPickerWidget
+from kesos.wilayah.models import Level
+
+from . import selectors
+from .models import Office, Role
+from .scope import scope_of
+
 
 class LoginForm(AuthenticationForm):
     """The login form, with the messages an Indonesian office expects."""
@@ -16,3 +23,135 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocomplete": "username"})
         self.fields["password"].label = "Kata sandi"
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+
+
+# --- User management ------------------------------------------------------------------------------
+# These forms only check the shape of what was typed; the rules (scope, region level per role,
+# password strength) live in kesos.accounts.services; kesos.core.adapters.add_service_errors shows its verdict.
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so templates render fields in one loop."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, WilayahPickerWidget):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def mark_invalid(self):
+        for name in self.errors:
+            if name in self.fields and not isinstance(self.fields[name].widget, WilayahPickerWidget):
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+def _wilayah_field(actor, **kwargs) -> WilayahField:
+    field = WilayahField(
+        label="Wilayah tugas",
+        depth=Level.KECAMATAN,
+        require_depth=False,
+        help_text="Provinsi untuk Admin, Pimpinan dan Auditor; kabupaten/kota untuk Operator; "
+        "kecamatan untuk TKSK; kabupaten/kota atau kecamatan untuk Pekerja Sosial.",
+        error_messages={"invalid_choice": "Wilayah tidak dikenal, sudah tidak aktif, atau di luar kewenangan Anda."},
+        **kwargs,
+    )
+    field.limit_to(selectors.admin_province(actor=actor))
+    field.queryset = field.queryset.filter(scope_of(actor).region_q("code", Role.ADMIN_PROVINSI))
+    return field
+
+
+def _password_fields(form: forms.Form) -> None:
+    form.fields["password"] = forms.CharField(
+        label="Kata sandi",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Paling sedikit 10 karakter, bukan kata sandi umum, tidak mirip nama pengguna.",
+    )
+    form.fields["password_confirm"] = forms.CharField(
+        label="Ulangi kata sandi", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+def _check_password_confirm(form: forms.Form, cleaned: dict) -> None:
+    password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
+    if password and confirm and password != confirm:
+        form.add_error("password_confirm", "Kedua kata sandi tidak sama.")
+
+
+class UserFilterForm(StyledForm):
+    q = forms.CharField(
+        label="Cari", required=False, widget=forms.TextInput(attrs={"placeholder": "Nama, NIP, nama pengguna"})
+    )
+    role = forms.ChoiceField(label="Peran", required=False, choices=[("", "Semua peran"), *Role.choices])
+    active = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Semua status"), ("1", "Aktif"), ("0", "Tidak aktif")]
+    )
+
+
+class UserCreateForm(StyledForm):
+    username = forms.CharField(
+        label="Nama pengguna",
+        max_length=150,
+        help_text="Untuk masuk. Huruf, angka dan tanda @ . + - _ saja.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(label="Nama lengkap", max_length=200)
+    nip = forms.CharField(label="NIP", max_length=18, required=False, help_text="Nomor Induk Pegawai, bila ASN.")
+    phone = forms.CharField(label="Nomor HP", max_length=20, required=False)
+    office = forms.ModelChoiceField(label="Dinas", queryset=Office.objects.none(), empty_label="Pilih dinas")
+    role = forms.ChoiceField(label="Peran", choices=[("", "Pilih peran"), *Role.choices])
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = selectors.office_choices(actor=actor)
+        self.fields["wilayah"] = _wilayah_field(actor)
+        _password_fields(self)
+        for name in ("password", "password_confirm"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_password_confirm(self, cleaned)
+        return cleaned
+
+
+class UserEditForm(StyledForm):
+    full_name = forms.CharField(label="Nama lengkap", max_length=200)
+    nip = forms.CharField(label="NIP", max_length=18, required=False, help_text="Nomor Induk Pegawai, bila ASN.")
+    phone = forms.CharField(label="Nomor HP", max_length=20, required=False)
+    office = forms.ModelChoiceField(label="Dinas", queryset=Office.objects.none(), empty_label="Pilih dinas")
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = selectors.office_choices(actor=actor)
+
+
+class UserPasswordForm(StyledForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password_fields(self)
+        for name in ("password", "password_confirm"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_password_confirm(self, cleaned)
+        return cleaned
+
+
+class AssignmentForm(StyledForm):
+    role = forms.ChoiceField(label="Peran", choices=[("", "Pilih peran"), *Role.choices])
+    starts_on = forms.DateField(
+        label="Mulai berlaku",
+        required=False,
+        help_text="Kosongkan untuk mulai hari ini.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wilayah"] = _wilayah_field(actor)
+        self.order_fields(["role", "wilayah", "starts_on"])

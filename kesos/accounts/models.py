@@ -91,9 +91,10 @@ class User(AbstractUser):
 
 class AssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
-        """Assignments in force on a date (today by default); ended ones grant nothing."""
+        """Assignments in force on a date (today by default). `ends_on` is the first day without the
+        role, so an assignment ended today grants nothing from today on."""
         day = on or timezone.localdate()
-        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gt=day))
 
 
 @pghistory.track()
@@ -113,7 +114,9 @@ class Assignment(TimeStampedModel):
         help_text="Provinsi, kabupaten/kota atau kecamatan tempat peran ini berlaku.",
     )
     starts_on = models.DateField("mulai", default=timezone.localdate)
-    ends_on = models.DateField("berakhir", null=True, blank=True)
+    ends_on = models.DateField(
+        "berakhir", null=True, blank=True, help_text="Hari pertama peran ini tidak berlaku lagi."
+    )
 
     objects = AssignmentQuerySet.as_manager()
 

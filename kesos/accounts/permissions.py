@@ -44,6 +44,16 @@ def is_creator(user, obj=None):
     return obj is not None and user.is_authenticated and getattr(obj, "created_by_id", None) == user.pk
 
 
+@rules.predicate
+def is_assigned_worker(user, obj=None):
+    """The social worker a case is assigned to, while they still hold the role."""
+    return (
+        obj is not None
+        and getattr(obj, "assigned_worker_id", None) == user.pk
+        and scope_of(user).has_role(Role.PEKERJA_SOSIAL, Role.OPERATOR_KABKOTA, Role.ADMIN_PROVINSI)
+    )
+
+
 # --- Beneficiaries (PPKS) -------------------------------------------------------------------------
 access.add_rule("ppks.view_person", reads_by_name)
 access.add_rule("ppks.add_person", reads_by_name)
@@ -51,6 +61,9 @@ access.add_rule("ppks.change_person", is_supervisor | is_pekerja_sosial | is_cre
 # TKSK see the NIK of the people they reported; everyone else in their kecamatan is masked for them.
 access.add_rule("ppks.view_full_nik", is_supervisor | is_pekerja_sosial | is_creator)
 access.add_rule("ppks.export_by_name", is_supervisor)
+# Specific personal data on a case (health, disability, criminal matters, child-protection notes):
+# only the assigned worker and the supervisors of the case's region.
+access.add_rule("ppks.view_sensitive", is_supervisor | is_assigned_worker)
 
 # --- Accounts, audit, data-subject requests ------------------------------------------------------
 access.add_rule("accounts.manage_users", is_admin_provinsi)

@@ -24,8 +24,9 @@ def load_demo() -> DemoReport:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Data demo tidak boleh dimuat di produksi (KESOS_ENV=production).")
     from kesos.accounts.demo import load_accounts
+    from ppks.demo import load_persons
 
     report = DemoReport()
-    for step in (load_accounts,):
+    for step in (load_accounts, load_persons):
         step(report)
     return report

@@ -5,6 +5,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kesos.audit import actions
+from kesos.audit.services import audit_record
+
 from . import health
 
 
@@ -25,7 +28,9 @@ def home(request):
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    if request.user.is_authenticated:
+        audit_record(action=actions.DENIED, actor=request.user, detail={"reason": str(exception or "")[:200]})
+    return render(request, "errors/403.html", {"reason": exception}, status=403)
 
 
 def error_404(request, exception=None):

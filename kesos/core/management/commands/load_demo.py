@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from kesos.audit.checks import SQLITE_WARNING, history_enabled
 from kesos.core.demo import DEMO_PASSWORD, load_demo
 
 
@@ -13,3 +14,5 @@ class Command(BaseCommand):
         width = max(len(username) for username, _ in report.accounts)
         for username, description in report.accounts:
             self.stdout.write(f"  {username.ljust(width)}  {description}")
+        if not history_enabled():
+            self.stdout.write(self.style.WARNING(f"PERHATIAN: {SQLITE_WARNING}"))

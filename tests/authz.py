@@ -1,0 +1,330 @@
+"""The authorization matrix: every URL pattern and API route, and who may reach what through it.
+
+`MATRIX` holds one `Route` per named URL pattern (Django admin is one entry for its namespace).
+`missing_entries()` lists routes with no entry, so a new endpoint fails the suite until its access
+rules are written down here. `check_route()` logs in as each persona of the `World` and compares
+what it gets with what the matrix says, object by object: in-scope objects answer 200, objects
+out of scope answer 404, personas whose role may not use the route get 403, anonymous visitors
+are sent to the login page (pages) or refused (API).
+
+Expected visibility is declared by hand in `World.SEES`, independent of the code under test.
+Later issues add their routes, personas and objects here rather than writing their own matrix.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kesos.accounts.models import Assignment, Office, Role, User
+from ppks.models import Person
+
+# --- The world: personas in different regions, and objects in and out of their scope -------------
+PERSONAS = {
+    # name: (office region, role, assignment region)
+    "admin_kalsel": ("63", Role.ADMIN_PROVINSI, "63"),
+    "admin_kalteng": ("62", Role.ADMIN_PROVINSI, "62"),
+    "operator_bjm": ("63.71", Role.OPERATOR_KABKOTA, "63.71"),
+    "operator_bjb": ("63.72", Role.OPERATOR_KABKOTA, "63.72"),
+    "peksos_bjm": ("63.71", Role.PEKERJA_SOSIAL, "63.71"),
+    "tksk_cempaka": ("63.72", Role.TKSK, "63.72.03"),
+    "tksk_ended": ("63.72", Role.TKSK, "63.72.03"),  # assignment ended yesterday
+    "operator_lks": ("63.71", Role.OPERATOR_LKS, "63.71"),
+    "pimpinan": ("63", Role.PIMPINAN, "63"),
+    "auditor": ("63", Role.AUDITOR, "63"),
+    "superuser": ("63", None, None),
+}
+ANONYMOUS = "anonymous"
+
+PERSONS = {
+    # name: (desa code, NIK)
+    "p_bjm": ("63.71.01.1001", "6371015803580001"),  # Banjarmasin Selatan
+    "p_cempaka": ("63.72.03.1001", "6372031412650002"),  # Cempaka, Banjarbaru: kecamatan A of the TKSK
+    "p_landasan": ("63.72.02.1003", "6372024505990003"),  # Landasan Ulin, Banjarbaru: kecamatan B
+    "p_kalteng": ("62.71.01.1001", "6271010101800004"),  # Palangka Raya, Kalteng
+}
+
+BY_NAME = {"admin_kalsel", "admin_kalteng", "operator_bjm", "operator_bjb", "peksos_bjm", "tksk_cempaka"}
+SUPERVISORS = {"admin_kalsel", "admin_kalteng", "operator_bjm", "operator_bjb"}
+ADMINS = {"admin_kalsel", "admin_kalteng"}
+AUDITORS = {"auditor"}
+EVERYONE = set(PERSONAS)
+
+
+class World:
+    """Creates the personas and objects; `sees(persona, family)` is the hand-written truth."""
+
+    SEES = {
+        "person": {
+            "admin_kalsel": {"p_bjm", "p_cempaka", "p_landasan"},
+            "admin_kalteng": {"p_kalteng"},
+            "operator_bjm": {"p_bjm"},
+            "operator_bjb": {"p_cempaka", "p_landasan"},
+            "peksos_bjm": {"p_bjm"},
+            "tksk_cempaka": {"p_cempaka"},
+        },
+        # Users an Admin Provinsi manages: those of their province.
+        "user": {
+            "admin_kalsel": {n for n, (office, _, _) in PERSONAS.items() if office.startswith("63")},
+            "admin_kalteng": {"admin_kalteng"},
+        },
+    }
+
+    def __init__(self):
+        today = datetime.date.today()
+        offices = {}
+        for code in ("63", "63.71", "63.72", "62"):
+            offices[code], _ = Office.objects.get_or_create(
+                name=f"Dinas Sosial Matriks {code}", defaults={"wilayah_id": code}
+            )
+        self.users = {}
+        for name, (office, role, region) in PERSONAS.items():
+            user = User.objects.create_user(
+                username=f"m_{name}",
+                password="Sandi-Matriks-2026",
+                office=offices[office],
+                full_name=f"Pegawai {name}",
+                is_staff=name == "superuser",
+                is_superuser=name == "superuser",
+            )
+            if role:
+                ended = today - datetime.timedelta(days=1) if name == "tksk_ended" else None
+                Assignment.objects.create(
+                    user=user, role=role, wilayah_id=region, starts_on=datetime.date(2026, 1, 1), ends_on=ended
+                )
+            self.users[name] = user
+        # Users as objects: a colleague in Kalsel, a TKSK in Kalsel, and an admin of Kalteng.
+        self.objects = {
+            "person": {},
+            "user": {f"user_{n}": self.users[n] for n in ("operator_bjm", "tksk_cempaka", "admin_kalteng")},
+        }
+        for name, (code, nik) in PERSONS.items():
+            self.objects["person"][name] = Person.objects.create(
+                nik=nik, name=f"Orang {name}", sex="L", wilayah_id=code
+            )
+
+    def sees(self, persona: str, family: str) -> set[str]:
+        seen = self.SEES[family].get(persona, set())
+        if family == "user":
+            return {f"user_{n}" for n in seen}
+        return seen
+
+
+# --- The matrix ------------------------------------------------------------------------------------
+@dataclass
+class Route:
+    """How one route is reached and who may reach it.
+
+    kind:
+      public      anyone, logged in or not, gets `ok_status`
+      login       any logged-in user gets 200 (anonymous: login redirect or API 403)
+      function    personas in `allowed` get 200, other logged-in users 403
+      object      per object of `family`: 403 for personas not in `allowed`; for the others 404 if
+                  they do not see the object, 403 if they see it but may not act on it
+                  (`acts_on`), else `ok_status`
+      list        personas in `allowed` get 200 and exactly the names of the objects they see;
+                  others get 403
+      admin       Django admin: staff only
+    """
+
+    name: str
+    kind: str
+    allowed: set[str] = field(default_factory=set)
+    family: str = ""
+    kwargs: Callable | None = None  # (obj) -> kwargs for reverse()
+    method: str = "get"
+    data: dict | None = None
+    api: bool = False
+    ok_status: int = 200
+    # What a logged-in persona gets from a `login` or `public` route, when not `ok_status`.
+    user_status: int | None = None
+    # Personas that get another status from a `login` route (404: the URL's object is outside their province).
+    overrides: dict[str, int] = field(default_factory=dict)
+    # Objects the persona sees but whose row the role may not act on (e.g. TKSK editing others' records).
+    acts_on: Callable | None = None  # (persona, obj_name) -> bool
+    # False for POST actions with side effects (deactivate a user): the matrix checks only the refusals,
+    # the action's own tests check that it works.
+    check_success: bool = True
+
+
+def pk(obj):
+    return {"pk": obj.pk}
+
+
+def first_assignment(user):
+    assignment = user.assignments.first()
+    return {"pk": user.pk, "assignment_pk": assignment.pk if assignment else 0}
+
+
+def tksk_acts_on_own_only(persona, obj_name):
+    # TKSK edit only the people they reported, and nobody in the world was reported by one.
+    return persona != "tksk_cempaka"
+
+
+MATRIX = {
+    r.name: r
+    for r in [
+        Route("home", "login"),
+        Route("healthz", "public"),
+        Route("login", "public", user_status=302),  # a logged-in user is sent on to the home page
+        Route("logout", "public", method="post", ok_status=302),
+        # Own account: second factor and password
+        Route("twofactor:enrol", "login"),
+        Route("twofactor:verify", "login", user_status=302),  # no confirmed device: sent to enrolment
+        Route("twofactor:password_change", "login"),
+        Route("twofactor:password_change_done", "login"),
+        # Region table: any logged-in user, limited to their province.
+        # Redirects to the user's province; the superuser, tied to none, gets the list of provinces.
+        Route("wilayah:browse", "login", user_status=302, overrides={"superuser": 200}),
+        Route("wilayah:detail", "login", kwargs=lambda _: {"code": "63"}, overrides={"admin_kalteng": 404}),
+        Route("wilayah-api:children", "login", api=True),
+        Route(
+            "wilayah-api:detail", "login", api=True, kwargs=lambda _: {"code": "63"}, overrides={"admin_kalteng": 404}
+        ),
+        Route("api-schema", "login", api=True),
+        Route("api-docs", "login", api=True),
+        # Beneficiaries
+        Route("ppks:person_list", "list", allowed=BY_NAME, family="person"),
+        Route("ppks:person", "object", allowed=BY_NAME, family="person", kwargs=pk),
+        Route("ppks:person_edit", "object", allowed=BY_NAME, family="person", kwargs=pk, acts_on=tksk_acts_on_own_only),
+        Route("ppks:person_print", "object", allowed=BY_NAME, family="person", kwargs=pk),
+        Route("ppks:person_create", "function", allowed=BY_NAME),
+        Route("ppks:person_export", "list", allowed=SUPERVISORS, family="person"),
+        Route("ppks-api:person-list", "list", allowed=BY_NAME, family="person", api=True),
+        Route("ppks-api:person-detail", "object", allowed=BY_NAME, family="person", kwargs=pk, api=True),
+        # User management (Admin Provinsi, users of their province)
+        Route("accounts:user_list", "list", allowed=ADMINS, family="user"),
+        Route("accounts:user_create", "function", allowed=ADMINS),
+        Route("accounts:user", "object", allowed=ADMINS, family="user", kwargs=pk),
+        Route("accounts:user_edit", "object", allowed=ADMINS, family="user", kwargs=pk),
+        Route("accounts:user_password", "object", allowed=ADMINS, family="user", kwargs=pk),
+        Route("accounts:assignment_add", "object", allowed=ADMINS, family="user", kwargs=pk),
+        *(
+            Route(name, "object", allowed=ADMINS, family="user", kwargs=kwargs, method="post", check_success=False)
+            for name, kwargs in [
+                ("accounts:user_deactivate", pk),
+                ("accounts:user_activate", pk),
+                ("accounts:user_reset_2fa", pk),
+                ("accounts:assignment_end", first_assignment),
+            ]
+        ),
+        # Audit
+        Route("audit:event_list", "function", allowed=AUDITORS),
+        Route("audit:change_list", "function", allowed=AUDITORS),
+        Route("audit:subject_report", "function", allowed=ADMINS),
+        # Django admin
+        Route("admin", "admin"),
+    ]
+}
+
+
+# --- Enumerating the project's routes -----------------------------------------------------------
+def all_route_names(patterns=None, namespace="") -> set[str]:
+    """Every named URL pattern, namespaced ("ppks:person"); the admin site counts as one ("admin")."""
+    names = set()
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            if ns == "admin":
+                names.add("admin")
+                continue
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            names |= all_route_names(p.url_patterns, inner)
+        elif isinstance(p, URLPattern):
+            if p.name is None:
+                names.add(f"{namespace}:<unnamed {p.pattern}>")
+            else:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+    return names
+
+
+def missing_entries() -> set[str]:
+    return all_route_names() - set(MATRIX)
+
+
+# --- Checking one route ------------------------------------------------------------------------------
+def _request(client, route: Route, url: str):
+    send = getattr(client, route.method)
+    if route.method == "get":
+        return send(url)
+    return send(url, route.data or {}, content_type="application/json") if route.api else send(url, route.data or {})
+
+
+def _anonymous_refused(route: Route, response) -> bool:
+    if route.api:
+        return response.status_code in (401, 403)
+    return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def check_route(client_class, world: World, route: Route) -> list[str]:
+    """Every deviation from the matrix, as readable lines ('tksk_cempaka GET ...: 200, expected 404')."""
+    failures = []
+
+    def expect(persona, url, expected, response):
+        if response.status_code != expected:
+            failures.append(f"{persona} {route.method.upper()} {url}: {response.status_code}, expected {expected}")
+
+    def client_for(persona):
+        client = client_class()
+        if persona != ANONYMOUS:
+            client.force_login(world.users[persona])
+        return client
+
+    if route.kind == "admin":
+        url = reverse("admin:index")
+        for persona in [ANONYMOUS, *EVERYONE]:
+            response = client_for(persona).get(url)
+            expected = 200 if persona == "superuser" else 302
+            expect(persona, url, expected, response)
+        return failures
+
+    objects = world.objects.get(route.family, {}) if route.kind == "object" else {None: None}
+    for obj_name, obj in objects.items():
+        url = reverse(route.name, kwargs=route.kwargs(obj) if route.kwargs else None)
+        anonymous = _request(client_for(ANONYMOUS), route, url)
+        if route.kind == "public":
+            expect(ANONYMOUS, url, route.ok_status, anonymous)
+        elif not _anonymous_refused(route, anonymous):
+            failures.append(f"anonymous {route.method.upper()} {url}: {anonymous.status_code}, not refused")
+        for persona in sorted(EVERYONE):
+            if (
+                route.kind == "object"
+                and not route.check_success
+                and persona in route.allowed
+                and obj_name in world.sees(persona, route.family)
+            ):
+                continue  # the action would really happen; its own tests check it
+            response = _request(client_for(persona), route, url)
+            if route.kind == "public":
+                expect(persona, url, route.user_status or route.ok_status, response)
+            elif route.kind == "login":
+                expect(persona, url, route.overrides.get(persona, route.user_status or 200), response)
+            elif route.kind == "function":
+                expect(persona, url, 200 if persona in route.allowed else 403, response)
+            elif route.kind == "object":
+                if persona not in route.allowed:
+                    expected = 403  # the role may not use this kind of page at all
+                elif obj_name not in world.sees(persona, route.family):
+                    expected = 404  # out of scope: its existence does not leak
+                elif route.acts_on is None or route.acts_on(persona, obj_name):
+                    expected = route.ok_status
+                else:
+                    expected = 403
+                expect(persona, url, expected, response)
+            elif route.kind == "list":
+                if persona not in route.allowed:
+                    expect(persona, url, 403, response)
+                    continue
+                expect(persona, url, 200, response)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                text = body.decode()
+                for name, other in world.objects[route.family].items():
+                    label = str(other)
+                    shown = label in text
+                    if shown != (name in world.sees(persona, route.family)):
+                        failures.append(
+                            f"{persona} {url}: {label} {'listed' if shown else 'missing'}, "
+                            f"expected {'listed' if not shown else 'hidden'}"
+                        )
+    return failures
