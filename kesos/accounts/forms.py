@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from kesos.wilayah.forms import WilayahField, WilayahPickerWidget
+from kesos.core.forms import StyledFormMixin
+from kesos.wilayah.forms import WilayahField
 from kesos.wilayah.models import Level
 
 from . import selectors
@@ -30,22 +31,8 @@ class LoginForm(AuthenticationForm):
 # password strength) live in kesos.accounts.services; kesos.core.adapters.add_service_errors shows its verdict.
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields in one loop."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, WilayahPickerWidget):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def mark_invalid(self):
-        for name in self.errors:
-            if name in self.fields and not isinstance(self.fields[name].widget, WilayahPickerWidget):
-                self.fields[name].widget.attrs["class"] += " is-invalid"
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
 
 
 def _wilayah_field(actor, **kwargs) -> WilayahField:

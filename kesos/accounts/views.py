@@ -34,13 +34,11 @@ def _first_message(exc: ValidationError) -> str:
 def _submit(form, call) -> object | None:
     """Run a service with a valid form's data; on a ValidationError put it on the form and return None."""
     if not form.is_valid():
-        form.mark_invalid()
         return None
     try:
         return call(form.cleaned_data)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        form.mark_invalid()
         return None
 
 

@@ -20,7 +20,8 @@ def widget_class(widget) -> str:
 
 
 class StyledFormMixin:
-    """Gives every widget its Bootstrap class, and marks fields with errors as invalid."""
+    """Gives every widget its Bootstrap class, and marks a field invalid whenever it gets an error
+    (from its own validation or from a service, through `add_service_errors`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,9 +29,10 @@ class StyledFormMixin:
             css = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {widget_class(field.widget)}".strip()
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        super().add_error(field, error)
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

@@ -16,6 +16,7 @@ LEVEL_PROMPTS = {1: "Pilih provinsi", 2: "Pilih kabupaten/kota", 3: "Pilih kecam
 
 class WilayahPickerWidget(forms.Widget):
     template_name = "widgets/wilayah_picker.html"
+    use_fieldset = True  # several selects under one legend
 
     def __init__(self, attrs=None, depth: int = Level.DESA, province: str | None = None):
         super().__init__(attrs)
