@@ -247,6 +247,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Two models call a choice field "kind": name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "WilayahKindEnum": "kesos.wilayah.models.Kind",
+        "ReferensiKindEnum": "ppks.models.RefKind",
+        "CaseStageEnum": "ppks.workflow.Stage",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

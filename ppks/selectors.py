@@ -1,12 +1,14 @@
 """Scoped reads of beneficiaries. Every page, API view and export of persons starts here."""
 
-from django.db.models import Q
+import re
+
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
 from kesos.wilayah.models import prefix_q
 from kesos.wilayah.nik import normalize_digits
 
-from .models import Person
+from .models import Case, Household, HouseholdMember, Person, PersonCategory, PpksCategory, Referensi
 
 
 def person_list(*, user, q: str = "", wilayah: str = ""):
@@ -33,3 +35,145 @@ def person_find_by_nik(nik: str) -> Person | None:
     """Unscoped lookup by NIK for duplicate checks and data-subject reports. Never render its result
     to a user who could not see it through `person_get`."""
     return Person.objects.filter(nik=nik).select_related("wilayah").first()
+
+
+def person_similar(key: str, birth_date=None, limit: int = 10):
+    """Unscoped near-duplicate candidates: same normalised name, and the same birth date when both
+    are known. Served by the (name_key, birth_date) index. Callers split them by the user's scope."""
+    if not key:
+        return []
+    qs = Person.objects.filter(name_key=key)
+    if birth_date:
+        qs = qs.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True))
+    return list(qs.only("pk", "name", "wilayah_id", "birth_date")[:limit])
+
+
+def household_list(*, user, q: str = "", wilayah: str = ""):
+    """Households in scope, each with its head's name (one subquery, not one query per row)."""
+    head = HouseholdMember.objects.filter(household=OuterRef("pk"), left_on__isnull=True, relation__code="kepala")
+    qs = (
+        Household.objects.visible_to(user)
+        .select_related("wilayah")
+        .annotate(head_name=Subquery(head.values("person__name")[:1]))
+    )
+    q = normalize_digits(q or "")
+    if len(q) == 16:
+        qs = qs.filter(no_kk=q)
+    if wilayah:
+        qs = qs.filter(prefix_q(wilayah, "wilayah__code"))
+    return qs
+
+
+def household_get(*, user, pk) -> Household:
+    try:
+        return Household.objects.visible_to(user).select_related("wilayah").get(pk=pk)
+    except (Household.DoesNotExist, ValueError):
+        raise Http404("Data keluarga tidak ditemukan.") from None
+
+
+def household_find_by_kk(no_kk: str) -> Household | None:
+    """Unscoped lookup for the duplicate check; never render its result to someone who could not see it."""
+    return Household.objects.filter(no_kk=no_kk).first()
+
+
+def household_members(household):
+    return household.members.select_related("person", "relation").order_by("left_on", "relation__order", "id")
+
+
+def person_memberships(person):
+    return person.memberships.select_related("household", "relation").order_by("-joined_on", "-id")
+
+
+def person_categories(person):
+    return person.categories.select_related("category", "verified_by").order_by("ended_on", "-recorded_on")
+
+
+def household_categories(household):
+    return household.categories.select_related("category", "verified_by").order_by("ended_on", "-recorded_on")
+
+
+def person_by_nik(*, user, nik: str) -> Person | None:
+    return Person.objects.visible_to(user).filter(nik=nik).first()
+
+
+def category_get(*, user, pk) -> PersonCategory:
+    """A category holding whose person or household the user may see; else 404."""
+    holding = PersonCategory.objects.select_related("category", "person", "household").filter(pk=pk).first()
+    holder = holding and (holding.person or holding.household)
+    if holder is None or not type(holder).objects.visible_to(user).filter(pk=holder.pk).exists():
+        raise Http404("Data tidak ditemukan.")
+    return holding
+
+
+def ppks_categories():
+    return PpksCategory.objects.filter(active=True).order_by("code")
+
+
+def referensi(*, kind: str = ""):
+    qs = Referensi.objects.filter(active=True)
+    return qs.filter(kind=kind) if kind else qs
+
+
+CASE_NUMBER = re.compile(r"^\d{4}-\d{4}-\d+$")  # 6371-2026-000042
+
+
+# --- Cases --------------------------------------------------------------------------------------------
+def case_list(*, user, q: str = "", stage: str = "", category: str = "", worker=None, wilayah: str = "",
+              open_only: bool = False):  # fmt: skip
+    """Cases in scope, searchable by case number, the person's NIK or No. KK, or name."""
+    qs = Case.objects.visible_to(user).select_related("person", "household", "wilayah", "assigned_worker")
+    q = (q or "").strip()
+    if q:
+        digits = normalize_digits(q)
+        if len(digits) == 16:
+            qs = qs.filter(Q(person__nik=digits) | Q(person__no_kk=digits) | Q(household__no_kk=digits))
+        elif CASE_NUMBER.match(q):
+            qs = qs.filter(number=q)
+        else:
+            qs = qs.filter(person__name__icontains=q)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if category:
+        qs = qs.filter(categories__code=category)
+    if worker:
+        qs = qs.filter(assigned_worker=worker)
+    if wilayah:
+        qs = qs.filter(prefix_q(wilayah, "wilayah__code"))
+    if open_only:
+        qs = qs.open()
+    return qs
+
+
+def case_get(*, user, pk) -> Case:
+    try:
+        return (
+            Case.objects.visible_to(user)
+            .select_related("person", "household", "wilayah", "assigned_worker", "reported_by")
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError):
+        raise Http404("Kasus tidak ditemukan.") from None
+
+
+def case_transitions(case):
+    return case.transitions.select_related("actor").order_by("at", "id")
+
+
+def case_worker_choices(case):
+    """Users who may be assigned the case: social workers and operators whose region covers it."""
+    from django.contrib.auth import get_user_model
+
+    from kesos.accounts.models import Assignment, Role
+
+    parts = case.wilayah_id.split(".")
+    regions = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    ids = (
+        Assignment.objects.current()
+        .filter(role__in=[Role.PEKERJA_SOSIAL, Role.OPERATOR_KABKOTA], wilayah_id__in=regions)
+        .values("user_id")
+    )
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("full_name")
+
+
+def person_cases(*, user, person):
+    return Case.objects.visible_to(user).filter(person=person).prefetch_related("categories")

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from kesos.accounts.permissions import require
 from kesos.accounts.scope import BY_NAME_ROLES, scope_of
@@ -16,7 +18,18 @@ from kesos.core.masking import nik_for
 from kesos.wilayah.selectors import allowed_province
 
 from . import selectors, services
-from .forms import PersonForm, PersonSearchForm
+from .forms import (
+    CaseAssignForm,
+    CaseOpenForm,
+    CaseSearchForm,
+    CaseTransitionForm,
+    CategoryForm,
+    ExistingMemberForm,
+    HouseholdForm,
+    NewMemberForm,
+    PersonForm,
+    PersonSearchForm,
+)
 
 PAGE_SIZE = 25
 
@@ -45,7 +58,14 @@ def person_detail(request, pk):
     require(request.user, "ppks.view_person")
     person = selectors.person_get(user=request.user, pk=pk)
     audit_record(action=actions.VIEW, actor=request.user, obj=person)
-    return render(request, "ppks/person.html", {"person": person})
+    context = {
+        "person": person,
+        "memberships": selectors.person_memberships(person),
+        "categories": selectors.person_categories(person),
+        "category_form": CategoryForm(),
+        "cases": selectors.person_cases(user=request.user, person=person),
+    }
+    return render(request, "ppks/person.html", context)
 
 
 @login_required
@@ -58,17 +78,31 @@ def person_print(request, pk):
     return render(request, "ppks/person_print.html", {"person": person, "printed_at": timezone.now()})
 
 
+def _save_person(request, form, call):
+    """Run a person service from a valid form; service errors land on the form (input kept)."""
+    try:
+        return call(form.service_data())
+    except services.PossibleDuplicate as exc:
+        form.show_duplicate_confirmation()
+        add_service_errors(form, exc)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return None
+
+
 @login_required
 def person_create(request):
     require(request.user, "ppks.add_person")
     form = PersonForm(request.POST or None, province=allowed_province(request.user))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            person = services.person_create(actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        person = _save_person(
+            request,
+            form,
+            lambda data: services.person_create(
+                actor=request.user, confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"], **data
+            ),
+        )
+        if person is not None:
             messages.success(request, f"Data {person.name} tersimpan.")
             return redirect("ppks:person", pk=person.pk)
     return render(request, "ppks/person_form.html", {"form": form})
@@ -81,17 +115,17 @@ def person_edit(request, pk):
     require(request.user, "ppks.change_person", person)
     form = PersonForm(request.POST or None, instance=person, province=allowed_province(request.user))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.person_update(
+        saved = _save_person(
+            request,
+            form,
+            lambda data: services.person_update(
                 actor=request.user,
                 person=selectors.person_get(user=request.user, pk=pk),
                 version=form.cleaned_data["version"] or 0,
                 **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, "Perubahan tersimpan.")
             return redirect("ppks:person", pk=pk)
     return render(request, "ppks/person_form.html", {"form": form, "person": person})
@@ -148,3 +182,273 @@ def person_export(request):
         ],
         rows=rows,
     )
+
+
+# --- PPKS categories of a person or household ------------------------------------------------------
+def _holder_redirect(holding_or_holder):
+    holder = getattr(holding_or_holder, "person", None) or getattr(holding_or_holder, "household", None)
+    holder = holder or holding_or_holder
+    name = "ppks:person" if holder._meta.model_name == "person" else "ppks:household"
+    return redirect(name, pk=holder.pk)
+
+
+def _category_add(request, holder, **who):
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.category_add(actor=request.user, **who, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Jenis PPKS {form.cleaned_data['category'].abbreviation} dicatat.")
+    else:
+        messages.error(request, "Pilih jenis PPKS dan sumbernya.")
+    return _holder_redirect(holder)
+
+
+@login_required
+@require_POST
+def person_category_add(request, pk):
+    require(request.user, "ppks.view_person")
+    person = selectors.person_get(user=request.user, pk=pk)
+    return _category_add(request, person, person=person)
+
+
+@login_required
+@require_POST
+def household_category_add(request, pk):
+    require(request.user, "ppks.view_person")
+    household = selectors.household_get(user=request.user, pk=pk)
+    return _category_add(request, household, household=household)
+
+
+@login_required
+@require_POST
+def category_verify(request, pk):
+    require(request.user, "ppks.verify")
+    holding = selectors.category_get(user=request.user, pk=pk)
+    services.category_verify(actor=request.user, holding=holding)
+    messages.success(request, f"{holding.category.abbreviation} terverifikasi.")
+    return _holder_redirect(holding)
+
+
+@login_required
+@require_POST
+def category_end(request, pk):
+    require(request.user, "ppks.view_person")
+    holding = selectors.category_get(user=request.user, pk=pk)
+    services.category_end(actor=request.user, holding=holding)
+    messages.success(request, f"{holding.category.abbreviation} diakhiri.")
+    return _holder_redirect(holding)
+
+
+# --- Households ---------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def household_list(request):
+    require(request.user, "ppks.view_person")
+    form, filters = _search(request)
+    qs = selectors.household_list(user=request.user, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(h, nik_for(request.user, h, "no_kk")) for h in page]
+    return render(request, "ppks/household_list.html", {"form": form, "page": page, "rows": rows})
+
+
+@login_required
+def household_create(request):
+    require(request.user, "ppks.add_person")
+    form = HouseholdForm(request.POST or None, province=allowed_province(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Keluarga tercatat. Tambahkan anggotanya, mulai dari kepala keluarga.")
+            return redirect("ppks:household", pk=household.pk)
+    return render(request, "ppks/household_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def household_detail(request, pk):
+    require(request.user, "ppks.view_person")
+    household = selectors.household_get(user=request.user, pk=pk)
+    audit_record(action=actions.VIEW, actor=request.user, obj=household)
+    members = [(m, nik_for(request.user, m.person)) for m in selectors.household_members(household)]
+    context = {
+        "household": household,
+        "members": members,
+        "categories": selectors.household_categories(household),
+        "category_form": CategoryForm(),
+        "no_kk": nik_for(request.user, household, "no_kk"),
+    }
+    return render(request, "ppks/household.html", context)
+
+
+@login_required
+def household_member_new(request, pk):
+    """Register a new person straight into the household (the usual way to enter a family)."""
+    require(request.user, "ppks.view_person")
+    household = selectors.household_get(user=request.user, pk=pk)
+    require(request.user, "ppks.change_person", household)
+    initial = {"wilayah": household.wilayah_id, "address": household.address, "rt": household.rt, "rw": household.rw,
+               "no_kk": household.no_kk}  # fmt: skip
+    form = NewMemberForm(request.POST or None, initial=initial, province=allowed_province(request.user))
+    if request.method == "POST" and form.is_valid():
+        relation = form.cleaned_data["relation"]
+
+        def register(data):
+            with transaction.atomic():
+                person = services.person_create(
+                    actor=request.user, confirm_not_duplicate=form.cleaned_data["confirm_not_duplicate"], **data
+                )
+                services.household_add_member(actor=request.user, household=household, person=person, relation=relation)
+                return person
+
+        person = _save_person(request, form, register)
+        if person is not None:
+            messages.success(request, f"{person.name} ditambahkan sebagai {relation.label.lower()}.")
+            return redirect("ppks:household", pk=household.pk)
+    return render(request, "ppks/household_member_form.html", {"form": form, "household": household})
+
+
+@login_required
+def household_member_add(request, pk):
+    """Add a person already registered (found by NIK) to the household."""
+    require(request.user, "ppks.view_person")
+    household = selectors.household_get(user=request.user, pk=pk)
+    require(request.user, "ppks.change_person", household)
+    form = ExistingMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.person_by_nik(user=request.user, nik=form.cleaned_data["nik"])
+        if person is None:
+            form.add_error("nik", "Tidak ada orang dengan NIK ini di wilayah Anda. Daftarkan sebagai anggota baru.")
+        else:
+            try:
+                services.household_add_member(
+                    actor=request.user, household=household, person=person, relation=form.cleaned_data["relation"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"{person.name} ditambahkan ke keluarga.")
+                return redirect("ppks:household", pk=household.pk)
+    return render(request, "ppks/household_member_form.html", {"form": form, "household": household, "existing": True})
+
+
+@login_required
+@require_POST
+def household_member_end(request, pk, member_pk):
+    require(request.user, "ppks.view_person")
+    household = selectors.household_get(user=request.user, pk=pk)
+    member = get_object_or_404(selectors.household_members(household), pk=member_pk, left_on__isnull=True)
+    try:
+        services.household_end_member(actor=request.user, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{member.person.name} tidak lagi tercatat sebagai anggota keluarga ini.")
+    return redirect("ppks:household", pk=household.pk)
+
+
+# --- Cases --------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def case_list(request):
+    require(request.user, "ppks.view_person")
+    form = CaseSearchForm(request.GET or None, province=allowed_province(request.user))
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"], "stage": data["stage"], "category": data["category"], "open_only": data["open_only"],
+            "wilayah": getattr(data["wilayah"], "code", ""),
+        }  # fmt: skip
+    qs = selectors.case_list(user=request.user, **filters).prefetch_related("categories")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ppks/case_list.html", {"form": form, "page": page})
+
+
+def _case_open(request, holder, **who):
+    require(request.user, "ppks.open_case", holder)
+    form = CaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=request.user, **who, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Kasus {case.number} dibuka.")
+            return redirect("ppks:case", pk=case.pk)
+    back = reverse("ppks:person" if "person" in who else "ppks:household", args=[holder.pk])
+    return render(request, "ppks/case_form.html", {"form": form, "holder": holder, "back_url": back})
+
+
+@login_required
+def person_case_open(request, pk):
+    require(request.user, "ppks.view_person")
+    person = selectors.person_get(user=request.user, pk=pk)
+    return _case_open(request, person, person=person)
+
+
+@login_required
+def household_case_open(request, pk):
+    require(request.user, "ppks.view_person")
+    household = selectors.household_get(user=request.user, pk=pk)
+    return _case_open(request, household, household=household)
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    require(request.user, "ppks.view_person")
+    case = selectors.case_get(user=request.user, pk=pk)
+    audit_record(action=actions.VIEW, actor=request.user, obj=case)
+    context = {
+        "case": case,
+        "categories": case.categories.all(),
+        "transitions": selectors.case_transitions(case),
+        "transition_form": CaseTransitionForm(case=case),
+        "assign_form": CaseAssignForm(workers=selectors.case_worker_choices(case)),
+    }
+    return render(request, "ppks/case.html", context)
+
+
+@login_required
+@require_POST
+def case_transition(request, pk):
+    require(request.user, "ppks.view_person")
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = CaseTransitionForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_transition(
+                actor=request.user, case=case, to_stage=form.cleaned_data["to_stage"],
+                note=form.cleaned_data["note"], version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Kasus pindah ke tahap {case.get_stage_display()}.")
+    else:
+        messages.error(request, "Pilih tahap berikutnya yang tersedia.")
+    return redirect("ppks:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign(request, pk):
+    require(request.user, "ppks.assign_case")
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = CaseAssignForm(request.POST, workers=selectors.case_worker_choices(case))
+    if form.is_valid():
+        try:
+            services.case_assign(actor=request.user, case=case, worker=form.cleaned_data["worker"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Kasus ditugaskan kepada {form.cleaned_data['worker'].get_full_name()}.")
+    else:
+        messages.error(request, "Pilih pekerja sosial yang bertugas di wilayah kasus.")
+    return redirect("ppks:case", pk=case.pk)

@@ -12,13 +12,15 @@ Later issues add their routes, personas and objects here rather than writing the
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from kesos.accounts.models import Assignment, Office, Role, User
-from ppks.models import Person
+from ppks.models import Case, Household, Person, PersonCategory, PpksCategory
 
 # --- The world: personas in different regions, and objects in and out of their scope -------------
 PERSONAS = {
@@ -39,7 +41,7 @@ ANONYMOUS = "anonymous"
 
 PERSONS = {
     # name: (desa code, NIK)
-    "p_bjm": ("63.71.01.1001", "6371015803580001"),  # Banjarmasin Selatan
+    "p_bjm": ("63.71.01.1001", "6371011403580001"),  # Banjarmasin Selatan
     "p_cempaka": ("63.72.03.1001", "6372031412650002"),  # Cempaka, Banjarbaru: kecamatan A of the TKSK
     "p_landasan": ("63.72.02.1003", "6372024505990003"),  # Landasan Ulin, Banjarbaru: kecamatan B
     "p_kalteng": ("62.71.01.1001", "6271010101800004"),  # Palangka Raya, Kalteng
@@ -99,16 +101,39 @@ class World:
             "person": {},
             "user": {f"user_{n}": self.users[n] for n in ("operator_bjm", "tksk_cempaka", "admin_kalteng")},
         }
+        self.objects["household"], self.objects["category"], self.objects["case"] = {}, {}, {}
+        lut = PpksCategory.objects.get(code="PPKS-08")
         for name, (code, nik) in PERSONS.items():
-            self.objects["person"][name] = Person.objects.create(
-                nik=nik, name=f"Orang {name}", sex="L", wilayah_id=code
+            person = Person.objects.create(nik=nik, name=f"Orang {name}", sex="L", wilayah_id=code)
+            self.objects["person"][name] = person
+            # A household and a category holding beside each person, in the same region.
+            self.objects["household"][f"h_{name[2:]}"] = Household.objects.create(
+                no_kk=f"{nik[:6]}0101200{len(self.objects['household'])}", wilayah_id=code
+            )
+            self.objects["category"][f"c_{name[2:]}"] = PersonCategory.objects.create(
+                person=person, category=lut, source="datang", recorded_on=datetime.date(2026, 1, 5)
+            )
+            self.objects["case"][f"k_{name[2:]}"] = Case.objects.create(
+                number=f"MATRIKS-{name}",
+                person=person,
+                wilayah_id=code,
+                source="datang",
+                reported_by=self.users["admin_kalsel"],
+                summary="Kasus uji matriks",
+                opened_at=timezone.now(),
             )
 
     def sees(self, persona: str, family: str) -> set[str]:
-        seen = self.SEES[family].get(persona, set())
         if family == "user":
-            return {f"user_{n}" for n in seen}
-        return seen
+            return {f"user_{n}" for n in self.SEES["user"].get(persona, set())}
+        persons = self.SEES["person"].get(persona, set())
+        if family == "household":
+            return {f"h_{p[2:]}" for p in persons}
+        if family == "category":
+            return {f"c_{p[2:]}" for p in persons}
+        if family == "case":
+            return {f"k_{p[2:]}" for p in persons}
+        return persons
 
 
 # --- The matrix ------------------------------------------------------------------------------------
@@ -146,6 +171,8 @@ class Route:
     # False for POST actions with side effects (deactivate a user): the matrix checks only the refusals,
     # the action's own tests check that it works.
     check_success: bool = True
+    # How a `list` route shows an object (default: str(obj)).
+    label: Callable | None = None
 
 
 def pk(obj):
@@ -193,6 +220,120 @@ MATRIX = {
         Route("ppks:person_export", "list", allowed=SUPERVISORS, family="person"),
         Route("ppks-api:person-list", "list", allowed=BY_NAME, family="person", api=True),
         Route("ppks-api:person-detail", "object", allowed=BY_NAME, family="person", kwargs=pk, api=True),
+        Route(
+            "ppks:person_category_add",
+            "object",
+            allowed=BY_NAME,
+            family="person",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+            acts_on=tksk_acts_on_own_only,
+        ),
+        Route(
+            "ppks:category_verify",
+            "object",
+            allowed=SUPERVISORS,
+            family="category",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+        ),
+        Route(
+            "ppks:category_end",
+            "object",
+            allowed=BY_NAME,
+            family="category",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+            acts_on=tksk_acts_on_own_only,
+        ),
+        # Cases: scoped like persons
+        Route("ppks:person_case_open", "object", allowed=BY_NAME, family="person", kwargs=pk),
+        Route("ppks:household_case_open", "object", allowed=BY_NAME, family="household", kwargs=pk),
+        Route("ppks:case_list", "list", allowed=BY_NAME, family="case", label=lambda case: case.number),
+        Route("ppks:case", "object", allowed=BY_NAME, family="case", kwargs=pk),
+        Route(
+            "ppks:case_transition",
+            "object",
+            allowed=BY_NAME,
+            family="case",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+        ),
+        Route(
+            "ppks:case_assign",
+            "object",
+            allowed=SUPERVISORS,
+            family="case",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+        ),
+        Route("ppks-api:case-list", "list", allowed=BY_NAME, family="case", api=True, label=lambda case: case.number),
+        Route("ppks-api:case-detail", "object", allowed=BY_NAME, family="case", kwargs=pk, api=True),
+        Route(
+            "ppks-api:case-transition",
+            "object",
+            allowed=BY_NAME,
+            family="case",
+            kwargs=pk,
+            api=True,
+            method="post",
+            check_success=False,
+        ),
+        Route(
+            "ppks-api:case-assign",
+            "object",
+            allowed=BY_NAME,
+            family="case",
+            kwargs=pk,
+            api=True,
+            method="post",
+            check_success=False,
+            acts_on=lambda persona, obj: persona in SUPERVISORS,
+        ),
+        # Households: scoped like persons
+        Route("ppks:household_list", "list", allowed=BY_NAME, family="household"),
+        Route("ppks:household_create", "function", allowed=BY_NAME),
+        Route("ppks:household", "object", allowed=BY_NAME, family="household", kwargs=pk),
+        Route(
+            "ppks:household_member_new",
+            "object",
+            allowed=BY_NAME,
+            family="household",
+            kwargs=pk,
+            acts_on=tksk_acts_on_own_only,
+        ),
+        Route(
+            "ppks:household_member_add",
+            "object",
+            allowed=BY_NAME,
+            family="household",
+            kwargs=pk,
+            acts_on=tksk_acts_on_own_only,
+        ),
+        Route(
+            "ppks:household_member_end",
+            "object",
+            allowed=BY_NAME,
+            family="household",
+            method="post",
+            kwargs=lambda h: {"pk": h.pk, "member_pk": 0},
+            check_success=False,
+        ),
+        Route(
+            "ppks:household_category_add",
+            "object",
+            allowed=BY_NAME,
+            family="household",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+            acts_on=tksk_acts_on_own_only,
+        ),
         # User management (Admin Provinsi, users of their province)
         Route("accounts:user_list", "list", allowed=ADMINS, family="user"),
         Route("accounts:user_create", "function", allowed=ADMINS),
@@ -209,6 +350,22 @@ MATRIX = {
                 ("accounts:assignment_end", first_assignment),
             ]
         ),
+        Route("ppks-api:person-categories", "object", allowed=BY_NAME, family="person", kwargs=pk, api=True),
+        Route("ppks-api:household-list", "list", allowed=BY_NAME, family="household", api=True),
+        Route("ppks-api:household-detail", "object", allowed=BY_NAME, family="household", kwargs=pk, api=True),
+        Route(
+            "ppks-api:household-add-member",
+            "object",
+            allowed=BY_NAME,
+            family="household",
+            kwargs=pk,
+            api=True,
+            method="post",
+            check_success=False,
+            acts_on=tksk_acts_on_own_only,
+        ),
+        Route("ppks-api:category-list", "login", api=True),
+        Route("ppks-api:referensi-list", "login", api=True),
         # Audit
         Route("audit:event_list", "function", allowed=AUDITORS),
         Route("audit:change_list", "function", allowed=AUDITORS),
@@ -320,8 +477,8 @@ def check_route(client_class, world: World, route: Route) -> list[str]:
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 text = body.decode()
                 for name, other in world.objects[route.family].items():
-                    label = str(other)
-                    shown = label in text
+                    label = route.label(other) if route.label else str(other)
+                    shown = re.search(re.escape(label) + r"(?!\d)", text) is not None
                     if shown != (name in world.sees(persona, route.family)):
                         failures.append(
                             f"{persona} {url}: {label} {'listed' if shown else 'missing'}, "

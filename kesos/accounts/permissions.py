@@ -61,6 +61,13 @@ access.add_rule("ppks.change_person", is_supervisor | is_pekerja_sosial | is_cre
 # TKSK see the NIK of the people they reported; everyone else in their kecamatan is masked for them.
 access.add_rule("ppks.view_full_nik", is_supervisor | is_pekerja_sosial | is_creator)
 access.add_rule("ppks.export_by_name", is_supervisor)
+# Cases: opened by anyone with by-name access in the region (a TKSK files field reports);
+# worked by the assigned worker and the supervisors; assigned by the supervisors.
+access.add_rule("ppks.open_case", reads_by_name)
+access.add_rule("ppks.work_case", is_supervisor | is_assigned_worker)
+access.add_rule("ppks.assign_case", is_supervisor)
+# Verifying what others reported (a TKSK's field data, a PPKS category) is the supervisors' call.
+access.add_rule("ppks.verify", is_supervisor)
 # Specific personal data on a case (health, disability, criminal matters, child-protection notes):
 # only the assigned worker and the supervisors of the case's region.
 access.add_rule("ppks.view_sensitive", is_supervisor | is_assigned_worker)

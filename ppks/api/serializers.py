@@ -1,10 +1,13 @@
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from kesos.accounts.permissions import can
 from kesos.core.masking import nik_for
 from kesos.wilayah.models import Wilayah
 from kesos.wilayah.nik import normalize_digits, validate_kk, validate_nik
 
-from ..models import Person
+from ..models import Case, Household, HouseholdMember, Person, PersonCategory, PpksCategory, Referensi, RefKind
+from ..workflow import Stage
 
 
 class MaskedNikField(serializers.CharField):
@@ -23,36 +26,154 @@ class MaskedNikField(serializers.CharField):
         return normalize_digits(super().to_internal_value(data) or "")
 
 
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id that must point at a record the caller can see: others read as 'does not exist'."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+
+def reference(kind, help_text):
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Referensi.objects.filter(kind=kind, active=True), required=False,
+        allow_null=True, help_text=help_text,
+    )  # fmt: skip
+
+
+def wilayah_desa():
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Wilayah.objects.active().filter(level=4), help_text="Kode desa/kelurahan."
+    )
+
+
 class PersonSerializer(serializers.ModelSerializer):
     nik = MaskedNikField(validators=[validate_nik])
     no_kk = MaskedNikField(validators=[validate_kk])
-    wilayah = serializers.SlugRelatedField(
-        slug_field="code", queryset=Wilayah.objects.active().filter(level=4), help_text="Kode desa/kelurahan."
-    )
+    wilayah = wilayah_desa()
     wilayah_nama = serializers.CharField(source="wilayah.name", read_only=True)
+    religion = reference(RefKind.AGAMA, "Kode agama (GET /api/v1/ppks/referensi/?jenis=agama).")
+    marital_status = reference(RefKind.STATUS_KAWIN, "Kode status perkawinan.")
+    education = reference(RefKind.PENDIDIKAN, "Kode pendidikan.")
+    disability = reference(RefKind.DISABILITAS, "Kode jenis disabilitas.")
+    legal_basis = reference(RefKind.DASAR_HUKUM, "Kode dasar pemrosesan data.")
+    confirm_not_duplicate = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="Kirim true setelah memeriksa data mirip yang dilaporkan (400 pada confirm_not_duplicate).",
+    )  # fmt: skip
 
     class Meta:
         model = Person
         fields = [
-            "id",
-            "nik",
-            "no_kk",
-            "name",
-            "sex",
-            "birth_place",
-            "birth_date",
-            "wilayah",
-            "wilayah_nama",
-            "address",
-            "rt",
-            "rw",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+            "id", "nik", "no_kk", "name", "aliases", "sex", "birth_place", "birth_date", "wilayah", "wilayah_nama",
+            "address", "rt", "rw", "phone", "religion", "marital_status", "education", "occupation", "disability",
+            "dtsen_desil", "dtsen_period", "legal_basis", "version", "created_at", "updated_at",
+            "confirm_not_duplicate",
+        ]  # fmt: skip
         read_only_fields = ["version", "created_at", "updated_at"]
+
+    def get_validators(self):
         # Uniqueness is decided by the service, whose message respects the caller's scope.
-        extra_kwargs = {"nik": {"validators": []}}
+        return []
+
+
+class CategoryHoldingSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=PpksCategory.objects.filter(active=True))
+    category_name = serializers.CharField(source="category.name", read_only=True)
+
+    class Meta:
+        model = PersonCategory
+        fields = ["id", "category", "category_name", "source", "recorded_on", "ended_on", "verified", "note"]
+        read_only_fields = ["ended_on", "verified"]
+        extra_kwargs = {"recorded_on": {"required": False}}
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), help_text="ID orang (dalam wilayah Anda)."
+    )
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    relation = serializers.SlugRelatedField(
+        slug_field="code", queryset=Referensi.objects.filter(kind=RefKind.HUBUNGAN, active=True)
+    )
+
+    class Meta:
+        model = HouseholdMember
+        fields = ["id", "person", "person_name", "relation", "joined_on", "left_on"]
+        read_only_fields = ["left_on"]
+        extra_kwargs = {"joined_on": {"required": False}}
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    no_kk = MaskedNikField(validators=[validate_kk])
+    wilayah = wilayah_desa()
+    label = serializers.CharField(source="__str__", read_only=True)
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = ["id", "label", "no_kk", "wilayah", "address", "rt", "rw", "version", "members", "created_at"]
+        read_only_fields = ["version", "created_at"]
 
     def get_validators(self):
         return []
+
+    def get_members(self, household) -> list[dict]:
+        if self.context.get("view") and self.context["view"].action == "list":
+            return []  # the list stays one query per page; open the household for its members
+        return MemberSerializer(
+            household.members.filter(left_on__isnull=True).select_related("person", "relation"), many=True
+        ).data
+
+
+class PpksCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PpksCategory
+        fields = ["code", "name", "abbreviation", "legacy_labels"]
+
+
+class ReferensiSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referensi
+        fields = ["kind", "code", "label"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person = ScopedPrimaryKeyRelatedField(Person, required=False, allow_null=True)
+    household = ScopedPrimaryKeyRelatedField(Household, required=False, allow_null=True)
+    categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=PpksCategory.objects.filter(active=True)
+    )
+    subject_name = serializers.CharField(read_only=True)
+    sensitive_notes = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="Hanya dikirim kepada pekerja sosial yang ditugaskan dan penyelia; selain itu null.",
+    )  # fmt: skip
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "person", "household", "subject_name", "categories", "wilayah", "source",
+            "reporter_name", "priority", "stage", "summary", "sensitive_notes", "assigned_worker", "opened_at",
+            "closed_at", "version",
+        ]  # fmt: skip
+        read_only_fields = ["number", "wilayah", "stage", "assigned_worker", "opened_at", "closed_at", "version"]
+
+    def to_representation(self, case):
+        data = super().to_representation(case)
+        if not can(self.context["request"].user, "ppks.view_sensitive", case):
+            data["sensitive_notes"] = None
+        return data
+
+
+class CaseTransitionSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(help_text="Versi kasus yang terakhir dibaca.")
+
+
+class CaseAssignSerializer(serializers.Serializer):
+    worker = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))

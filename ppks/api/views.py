@@ -1,16 +1,27 @@
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
-from kesos.accounts.permissions import can
+from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
 
 from .. import selectors, services
-from .serializers import PersonSerializer
+from .serializers import (
+    CaseAssignSerializer,
+    CaseSerializer,
+    CaseTransitionSerializer,
+    CategoryHoldingSerializer,
+    HouseholdSerializer,
+    MemberSerializer,
+    PersonSerializer,
+    PpksCategorySerializer,
+    ReferensiSerializer,
+)
 
 
 class Conflict(APIException):
@@ -61,6 +72,25 @@ class PersonViewSet(
         audit_record(action=actions.VIEW, actor=request.user, obj=person)
         return Response(self.get_serializer(person).data)
 
+    @extend_schema(
+        summary="Jenis PPKS yang dipegang orang ini (GET) atau mencatat yang baru (POST)",
+        request=CategoryHoldingSerializer,
+        responses={200: CategoryHoldingSerializer(many=True), 201: CategoryHoldingSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="kategori")
+    def categories(self, request, pk=None):
+        person = self.get_object()
+        if request.method == "GET":
+            return Response(CategoryHoldingSerializer(selectors.person_categories(person), many=True).data)
+        require(request.user, "ppks.change_person", person)
+        serializer = CategoryHoldingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            holding = services.category_add(actor=request.user, person=person, **serializer.validated_data)
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+        return Response(CategoryHoldingSerializer(holding).data, status=status.HTTP_201_CREATED)
+
     def perform_create(self, serializer):
         try:
             serializer.instance = services.person_create(actor=self.request.user, **serializer.validated_data)
@@ -79,3 +109,162 @@ class PersonViewSet(
             raise Conflict(services.STALE_MESSAGE) from exc
         except ValidationError as exc:
             raise api_validation_error(exc) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Daftar keluarga dalam wilayah pengguna",
+        parameters=[OpenApiParameter("q", str, description="No. KK lengkap"), OpenApiParameter("wilayah", str)],
+    ),
+    retrieve=extend_schema(summary="Satu keluarga dengan anggotanya (akses dicatat)"),
+    create=extend_schema(summary="Mencatat keluarga (No. KK yang sudah ada ditolak)"),
+)
+class HouseholdViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Households (keluarga), scoped like persons."""
+
+    serializer_class = HouseholdSerializer
+    filter_backends = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not can(request.user, "ppks.view_person"):
+            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.household_list(
+            user=self.request.user, q=params.get("q", ""), wilayah=params.get("wilayah", "")
+        )
+
+    def get_object(self):
+        return selectors.household_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        household = self.get_object()
+        audit_record(action=actions.VIEW, actor=request.user, obj=household)
+        return Response(self.get_serializer(household).data)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.household_create(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+
+    @extend_schema(summary="Menambah anggota keluarga", request=MemberSerializer, responses={201: MemberSerializer})
+    @action(detail=True, methods=["post"], url_path="anggota")
+    def add_member(self, request, pk=None):
+        household = self.get_object()
+        require(request.user, "ppks.change_person", household)
+        serializer = MemberSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            member = services.household_add_member(actor=request.user, household=household, **serializer.validated_data)
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(summary="Ke-26 jenis PPKS (kode tetap, singkatan, sebutan lama)"))
+class PpksCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = PpksCategorySerializer
+    pagination_class = None
+    filter_backends = []
+    queryset = selectors.ppks_categories()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Daftar referensi (agama, status perkawinan, pendidikan, hubungan, disabilitas, dasar hukum)",
+        parameters=[OpenApiParameter("jenis", str, description="agama, status_kawin, pendidikan, hubungan, ...")],
+    )
+)
+class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReferensiSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.referensi(kind=self.request.query_params.get("jenis", ""))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Daftar kasus dalam wilayah pengguna",
+        parameters=[
+            OpenApiParameter("q", str, description="Nomor kasus, NIK/No. KK lengkap, atau nama"),
+            OpenApiParameter("tahap", str, description="Tahap kasus"),
+            OpenApiParameter("jenis", str, description="Kode jenis PPKS, mis. PPKS-08"),
+            OpenApiParameter("wilayah", str),
+            OpenApiParameter("berjalan", bool, description="true: hanya kasus yang belum selesai"),
+        ],
+    ),
+    retrieve=extend_schema(summary="Satu kasus (akses dicatat)"),
+    create=extend_schema(summary="Membuka kasus untuk orang atau keluarga (tahap awal: dilaporkan)"),
+)
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Cases, scoped like the pages; stage moves go through `tahap`, never through a field update."""
+
+    serializer_class = CaseSerializer
+    filter_backends = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not can(request.user, "ppks.view_person"):
+            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.case_list(
+            user=self.request.user, q=p.get("q", ""), stage=p.get("tahap", ""), category=p.get("jenis", ""),
+            wilayah=p.get("wilayah", ""), open_only=p.get("berjalan") == "true",
+        ).prefetch_related("categories")  # fmt: skip
+
+    def get_object(self):
+        return selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        audit_record(action=actions.VIEW, actor=request.user, obj=case)
+        return Response(self.get_serializer(case).data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.case_open(actor=self.request.user, **data)
+        except ValueError as exc:
+            raise api_validation_error(ValidationError({"person": "Isi tepat satu: person atau household."})) from exc
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+
+    @extend_schema(
+        summary="Memindahkan kasus ke tahap berikutnya", request=CaseTransitionSerializer,
+        responses={200: CaseSerializer, 400: OpenApiResponse(description="Perpindahan tidak diizinkan"),
+                   409: OpenApiResponse(description="Kasus telah diubah orang lain")},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="tahap")
+    def transition(self, request, pk=None):
+        case = self.get_object()
+        serializer = CaseTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            case = services.case_transition(actor=request.user, case=case, **serializer.validated_data)
+        except services.StaleEdit as exc:
+            raise Conflict(services.STALE_MESSAGE) from exc
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="Menugaskan pekerja sosial", request=CaseAssignSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="tugaskan")
+    def assign(self, request, pk=None):
+        case = self.get_object()
+        require(request.user, "ppks.assign_case", case)
+        serializer = CaseAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            case = services.case_assign(actor=request.user, case=case, worker=serializer.validated_data["worker"])
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)

@@ -124,7 +124,7 @@ def test_every_change_and_by_name_view_or_export_shows_up_in_the_audit_pages():
 
     # A change through the form: create, then edit.
     form = {
-        "nik": "6371015803580001",
+        "nik": "6371011403580001",
         "name": "Abdul Gani",
         "sex": "L",
         "birth_date": "14/03/1958",
@@ -134,7 +134,7 @@ def test_every_change_and_by_name_view_or_export_shows_up_in_the_audit_pages():
     }
     response = operator.post(reverse("ppks:person_create"), form)
     assert response.status_code == 302, response.content.decode()[:2000]
-    person = Person.objects.get(nik="6371015803580001")
+    person = Person.objects.get(nik="6371011403580001")
     response = operator.post(
         reverse("ppks:person_edit", args=[person.pk]),
         {**form, "address": "Jl. Mantuil Raya Gg. Damai", "version": person.version},
@@ -165,11 +165,11 @@ def test_every_change_and_by_name_view_or_export_shows_up_in_the_audit_pages():
     text = history.content.decode()
     assert "Jl. Mantuil Raya → Jl. Mantuil Raya Gg. Damai" in text
     assert "operator.banjarmasin" in text and "127.0.0.1" in text
-    assert "6371015803580001" not in text  # the auditor sees the NIK masked
+    assert "6371011403580001" not in text  # the auditor sees the NIK masked
 
     # The data subject's report lists the same accesses, and is itself audited.
     admin = login("admin.kalsel")
-    report = admin.post(reverse("audit:subject_report"), {"nik": "6371015803580001"})
+    report = admin.post(reverse("audit:subject_report"), {"nik": "6371011403580001"})
     assert report.status_code == 200
     assert report["Content-Type"].startswith("application/vnd.openxmlformats")
     with zipfile.ZipFile(io.BytesIO(report.content)) as book:

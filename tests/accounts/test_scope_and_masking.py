@@ -53,7 +53,7 @@ def test_an_inactive_user_or_a_bare_superuser_sees_no_beneficiary():
 
 
 def test_a_nik_is_masked_to_its_region_prefix_and_last_four_digits():
-    assert mask_number("6371015803580001") == "6371********0001"
+    assert mask_number("6371011403580001") == "6371********0001"
     assert mask_number("") == ""
     assert mask_number(None) == ""
 

@@ -20,7 +20,7 @@ def operator(client):
 
 
 FORM = {
-    "nik": "6371015803580001",
+    "nik": "6371011403580001",
     "name": "Abdul Gani",
     "sex": "L",
     "birth_date": "14/03/1958",
@@ -54,7 +54,7 @@ def test_a_person_outside_the_operators_kab_kota_is_refused_and_the_form_keeps_t
 def test_a_known_nik_in_scope_points_to_the_existing_record(client, operator):
     existing = Person.objects.create(nik=FORM["nik"], name="Abdul Gani", sex="L", wilayah_id="63.71.01.1001")
     page = client.post(reverse("ppks:person_create"), {**FORM, "name": "Abd. Gani"}).content.decode()
-    assert f"NIK ini sudah terdaftar atas nama Abdul Gani (ID {existing.pk})" in page
+    assert f"NIK ini sudah terdaftar: Abdul Gani (ID {existing.pk}). Buka data yang ada." in page
     assert Person.objects.count() == 1
 
 
@@ -107,7 +107,7 @@ def test_the_by_name_export_is_csv_with_a_bom_and_is_audited(client, operator):
     body = b"".join(response.streaming_content)
     assert body.startswith("\ufeff".encode())
     text = body.decode("utf-8-sig")
-    assert "Abdul Gani" in text and "6371015803580001" in text and "Jumberi" not in text
+    assert "Abdul Gani" in text and "6371011403580001" in text and "Jumberi" not in text
     event = AuditEvent.objects.get(action="data.export")
     assert event.wilayah_code == "63.71" and event.detail["rows"] == 1
 
