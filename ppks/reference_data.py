@@ -88,4 +88,22 @@ REFERENSI = {
         ("kepentingan_vital", "Pelindungan kepentingan vital (Ps. 20 ayat 2 huruf d)"),
         ("persetujuan", "Persetujuan subjek data / wali (Ps. 20 ayat 2 huruf a)"),
     ],
+    "program": [
+        ("pkh", "PKH (Program Keluarga Harapan)"),
+        ("sembako", "BPNT/Sembako"),
+        ("pbi_jk", "PBI-JK"),
+        ("atensi", "ATENSI"),
+        ("bansos_daerah", "Bantuan sosial daerah (APBD)"),
+        ("rutilahu", "Rehabilitasi rumah (RST)"),
+        ("lainnya", "Lainnya"),
+    ],
+    "atensi": [
+        ("hidup_layak", "Dukungan pemenuhan hidup layak"),
+        ("perawatan", "Perawatan sosial dan/atau pengasuhan anak"),
+        ("dukungan_keluarga", "Dukungan keluarga"),
+        ("terapi", "Terapi fisik, psikososial, dan mental spiritual"),
+        ("vokasi", "Pelatihan vokasional dan/atau pembinaan kewirausahaan"),
+        ("bantuan_sosial", "Bantuan sosial dan asistensi sosial"),
+        ("aksesibilitas", "Dukungan aksesibilitas"),
+    ],
 }

@@ -1,6 +1,19 @@
 """PPKS models, split by domain: persons and households, cases. Import from `ppks.models`."""
 
 from .cases import Case, CasePriority, CaseSource, CaseTransition
+from .casework import (
+    Assessment,
+    AssessmentScope,
+    Attachment,
+    CaseNote,
+    PersonMerge,
+    PlanItem,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
+    ServiceDelivery,
+    WelfareForm,
+)
 from .persons import (
     CategorySource,
     Household,
@@ -14,6 +27,17 @@ from .persons import (
 )
 
 __all__ = [
+    "Assessment",
+    "AssessmentScope",
+    "Attachment",
+    "CaseNote",
+    "PersonMerge",
+    "PlanItem",
+    "Referral",
+    "ReferralStatus",
+    "ReferralTarget",
+    "ServiceDelivery",
+    "WelfareForm",
     "Case",
     "CasePriority",
     "CaseSource",

@@ -25,6 +25,8 @@ class RefKind(models.TextChoices):
     HUBUNGAN = "hubungan", "Hubungan dalam keluarga"
     DISABILITAS = "disabilitas", "Jenis disabilitas (UU 8/2016)"
     DASAR_HUKUM = "dasar_hukum", "Dasar pemrosesan data (UU 27/2022)"
+    PROGRAM = "program", "Program bantuan/layanan"
+    ATENSI = "atensi", "Komponen layanan ATENSI (Permensos 7/2021)"
 
 
 class Referensi(models.Model):
@@ -75,7 +77,7 @@ class PersonQuerySet(ScopedQuerySet):
         q = scope.region_q("wilayah__code", *BY_NAME_ROLES)
         if scope.has_role(Role.TKSK):
             q |= Q(created_by_id=scope.user_id)
-        return q
+        return q & Q(merged_into__isnull=True)
 
 
 @pghistory.track()
@@ -166,6 +168,11 @@ class Person(TimeStampedModel):
     )
     # Optimistic locking: an edit based on an older version is refused, never silently overwritten.
     version = models.PositiveIntegerField("versi", default=1)
+    # Set when a supervisor merged this record into another (ppks.services.person_merge); a merged
+    # record leaves every list and search but is kept whole, so the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self", verbose_name="digabung ke", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = PersonQuerySet.as_manager()
 

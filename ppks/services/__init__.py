@@ -13,11 +13,11 @@ from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 
-from . import workflow
-from .models import Case, CaseTransition, Household, HouseholdMember, Person, PersonCategory, RefKind
-from .names import name_key
-from .selectors import household_find_by_kk, person_find_by_nik, person_similar
-from .workflow import SUPERVISOR_MOVES, Stage
+from .. import workflow
+from ..models import Case, CaseTransition, Household, HouseholdMember, Person, PersonCategory, RefKind
+from ..names import name_key
+from ..selectors import household_find_by_kk, person_find_by_nik, person_similar
+from ..workflow import SUPERVISOR_MOVES, Stage
 
 PERSON_FIELDS = (
     "nik", "no_kk", "name", "aliases", "sex", "birth_place", "birth_date", "wilayah", "address", "rt", "rw",

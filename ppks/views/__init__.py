@@ -17,8 +17,8 @@ from kesos.core.exports import stream_csv
 from kesos.core.masking import nik_for
 from kesos.wilayah.selectors import allowed_province
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     CaseAssignForm,
     CaseOpenForm,
     CaseSearchForm,
