@@ -218,6 +218,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are personal data: outside the web root, served only through permission checks.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Largest case attachment (photo, letter) accepted, in megabytes; the proxy's body limit must allow it.
+KESOS_ATTACHMENT_MAX_MB = env.int("KESOS_ATTACHMENT_MAX_MB", default=10)
 # Outside production, whitenoise serves straight from the app folders: no collectstatic needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {

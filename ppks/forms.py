@@ -5,7 +5,19 @@ from kesos.wilayah.forms import WilayahField
 from kesos.wilayah.nik import KkField, NikField
 
 from . import workflow
-from .models import CasePriority, CaseSource, CategorySource, Household, Person, PpksCategory, Referensi, RefKind
+from .models import (
+    Assessment,
+    CasePriority,
+    CaseSource,
+    CategorySource,
+    Household,
+    Person,
+    PlanItem,
+    PpksCategory,
+    Referensi,
+    RefKind,
+    ServiceDelivery,
+)
 from .workflow import Stage
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "hh/bb/tttt"})
@@ -159,3 +171,41 @@ class CaseSearchForm(PersonSearchForm):
             ("", "Semua jenis"),
             *PpksCategory.objects.values_list("code", "abbreviation"),
         ]
+
+
+class AssessmentForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", "scope", "findings", "needs", "strengths"]
+        widgets = {
+            "assessed_on": DATE_WIDGET,
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PlanItemForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["goal", "service", "responsible", "target_date"]
+        widgets = {"target_date": DATE_WIDGET}
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = workers
+
+
+class ServiceForm(StyledFormMixin, forms.ModelForm):
+    programme = _reference_field(RefKind.PROGRAM, "Program", required=True)
+    atensi_component = _reference_field(RefKind.ATENSI, "Komponen ATENSI (bila ada)")
+
+    class Meta:
+        model = ServiceDelivery
+        fields = ["delivered_on", "form", "programme", "atensi_component", "description", "provider", "amount",
+                  "in_kind"]  # fmt: skip
+        widgets = {"delivered_on": DATE_WIDGET}
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label="Catatan", widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,7 +2,8 @@
 
 "Hj. Siti Djoeariah, S.Pd." and "siti juariah" share the key `siti juariah`: titles and degrees
 go, the old spellings (dj→j, tj→c, oe→u, j→y, ch→kh, sj→sy, nj→ny) become the current ones,
-doubled letters collapse, and only letters and single spaces remain.
+Arabic-origin dh/th/gh lose their h, doubled letters collapse, and only letters and single spaces
+remain.
 """
 
 import re
@@ -40,6 +41,8 @@ PREFIX_TITLES = {
 # modern y (Joesoef → Yusuf, Tjahjono → Cahyono); in a modern word it stays j (Jumberi).
 OLD_MARKERS = ("oe", "dj", "tj", "sj", "nj")
 SPELLING = [("dj", "\0"), ("tj", "c"), ("oe", "u"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh")]
+# Arabic-origin names are written with and without the h: Ramadhan/Ramadan, Fathimah/Fatimah, Ghani/Gani.
+ARABIC = [("dh", "d"), ("th", "t"), ("gh", "g")]
 
 
 def name_key(name: str) -> str:
@@ -60,6 +63,8 @@ def name_key(name: str) -> str:
         if old_spelling:
             word = word.replace("j", "y")
         word = word.replace("\0", "j")
+        for old, new in ARABIC:
+            word = word.replace(old, new)
         word = re.sub(r"(.)\1+", r"\1", word)  # doubled letters: "Muhammmad", "Sitti" → one (again after respelling)
         out.append(word)
     return " ".join(out)

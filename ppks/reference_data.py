@@ -107,3 +107,19 @@ REFERENSI = {
         ("aksesibilitas", "Dukungan aksesibilitas"),
     ],
 }
+
+
+def seed(PpksCategory, Referensi, kinds=None) -> None:
+    """Create or update the rows above, by code. Takes the model classes so data migrations can
+    pass their historical models; the test suite re-seeds with the real ones after a flush."""
+    if kinds is None:
+        for number, name, abbreviation, legacy in PPKS_CATEGORIES:
+            PpksCategory.objects.update_or_create(
+                code=f"PPKS-{number:02d}",
+                defaults={"name": name, "abbreviation": abbreviation, "legacy_labels": legacy},
+            )
+    for kind, entries in REFERENSI.items():
+        if kinds is not None and kind not in kinds:
+            continue
+        for order, (code, label) in enumerate(entries, start=1):
+            Referensi.objects.update_or_create(kind=kind, code=code, defaults={"label": label, "order": order})

@@ -177,3 +177,13 @@ def case_worker_choices(case):
 
 def person_cases(*, user, person):
     return Case.objects.visible_to(user).filter(person=person).prefetch_related("categories")
+
+
+def case_work(case) -> dict:
+    """Assessments, plan, services and notes of a case, each one query."""
+    return {
+        "assessments": case.assessments.select_related("author"),
+        "plan_items": case.plan_items.select_related("responsible"),
+        "services": case.services.select_related("programme", "atensi_component"),
+        "notes": case.notes.select_related("author"),
+    }

@@ -249,6 +249,16 @@ MATRIX = {
             check_success=False,
             acts_on=tksk_acts_on_own_only,
         ),
+        Route("ppks:person_merge", "object", allowed=SUPERVISORS, family="person", kwargs=pk),
+        Route(
+            "ppks:person_merge_undo",
+            "object",
+            allowed=SUPERVISORS,
+            family="person",
+            kwargs=lambda p: {"merge_pk": 0},
+            method="post",
+            check_success=False,
+        ),
         # Cases: scoped like persons
         Route("ppks:person_case_open", "object", allowed=BY_NAME, family="person", kwargs=pk),
         Route("ppks:household_case_open", "object", allowed=BY_NAME, family="household", kwargs=pk),
@@ -272,6 +282,49 @@ MATRIX = {
             method="post",
             check_success=False,
         ),
+        *(
+            Route(name, "object", allowed=BY_NAME, family="case", kwargs=pk, method="post", check_success=False)
+            for name in ("ppks:assessment_add", "ppks:plan_item_add", "ppks:service_add", "ppks:note_add")
+        ),
+        Route(
+            "ppks:plan_item_done",
+            "object",
+            allowed=BY_NAME,
+            family="case",
+            method="post",
+            check_success=False,
+            kwargs=lambda case: {"pk": case.pk, "item_pk": 0},
+        ),
+        *(
+            Route(name, "object", allowed=BY_NAME, family="case", kwargs=pk, api=True)
+            for name in (
+                "ppks-api:case-assessments",
+                "ppks-api:case-plan",
+                "ppks-api:case-services",
+                "ppks-api:case-notes",
+            )
+        ),
+        # Referrals, attachments (letters and photos are for the assigned worker and supervisors), due work
+        *(
+            Route(
+                name,
+                "object",
+                allowed=BY_NAME,
+                family="case",
+                kwargs=kwargs,
+                method=method,
+                check_success=False,
+                acts_on=lambda persona, obj: persona in SUPERVISORS,
+            )
+            for name, kwargs, method in [
+                ("ppks:referral_send", pk, "post"),
+                ("ppks:referral_update", lambda case: {"pk": case.pk, "referral_pk": 0}, "post"),
+                ("ppks:attachment_add", pk, "post"),
+                ("ppks:attachment", lambda case: {"pk": case.pk, "attachment_pk": 0}, "get"),
+            ]
+        ),
+        Route("ppks:referral_overdue", "function", allowed=SUPERVISORS),
+        Route("ppks:my_work", "function", allowed=BY_NAME),
         Route("ppks-api:case-list", "list", allowed=BY_NAME, family="case", api=True, label=lambda case: case.number),
         Route("ppks-api:case-detail", "object", allowed=BY_NAME, family="case", kwargs=pk, api=True),
         Route(

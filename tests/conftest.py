@@ -51,6 +51,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def reference_rows(django_db_blocker):
+    """For transactional tests: a flush empties the rows the data migrations seeded (PPKS categories,
+    reference lists); put them back."""
+    from ppks import reference_data
+    from ppks.models import PpksCategory, Referensi
+
+    with django_db_blocker.unblock():
+        if not PpksCategory.objects.exists():
+            reference_data.seed(PpksCategory, Referensi)
+
+
+@pytest.fixture
 def wilayah_table(django_db_blocker):
     """For transactional tests: the flush after an earlier one may have emptied the region table."""
     with django_db_blocker.unblock():

@@ -71,6 +71,7 @@ access.add_rule("ppks.verify", is_supervisor)
 # Specific personal data on a case (health, disability, criminal matters, child-protection notes):
 # only the assigned worker and the supervisors of the case's region.
 access.add_rule("ppks.view_sensitive", is_supervisor | is_assigned_worker)
+access.add_rule("ppks.merge", is_supervisor)
 
 # --- Accounts, audit, data-subject requests ------------------------------------------------------
 access.add_rule("accounts.manage_users", is_admin_provinsi)

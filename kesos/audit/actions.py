@@ -42,3 +42,5 @@ USER_PASSWORD_RESET = register("user.password_reset", "Mengatur ulang kata sandi
 USER_OTP_RESET = register("user.otp_reset", "Mengatur ulang verifikasi dua langkah")
 ASSIGNMENT_ADD = register("assignment.add", "Memberi penugasan")
 ASSIGNMENT_END = register("assignment.end", "Mengakhiri penugasan")
+PERSON_MERGE = register("person.merge", "Menggabungkan data orang")
+PERSON_MERGE_UNDO = register("person.merge_undo", "Membatalkan penggabungan data orang")

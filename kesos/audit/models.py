@@ -26,7 +26,8 @@ class AuditEvent(models.Model):
     """One thing a user (or the system) did that the law or the office wants on record."""
 
     at = models.DateTimeField("waktu", default=timezone.now)
-    action = models.CharField("aksi", max_length=40, choices=sorted(ACTIONS.items()))
+    # A code from the catalogue (kesos.audit.actions); no `choices`, so a new action needs no migration.
+    action = models.CharField("aksi", max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="pengguna",

@@ -44,7 +44,8 @@ class WilayahPickerWidget(forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        code = self.format_value(value)
+        # Limited to one province: start there, with its kab/kota ready to choose.
+        code = self.format_value(value) or (self.province or "")
         parts = code.split(".") if code else []
         chosen = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
         # Options for each level: the provinces, then the children of each chosen code.

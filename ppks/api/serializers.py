@@ -6,7 +6,20 @@ from kesos.core.masking import nik_for
 from kesos.wilayah.models import Wilayah
 from kesos.wilayah.nik import normalize_digits, validate_kk, validate_nik
 
-from ..models import Case, Household, HouseholdMember, Person, PersonCategory, PpksCategory, Referensi, RefKind
+from ..models import (
+    Assessment,
+    Case,
+    CaseNote,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonCategory,
+    PlanItem,
+    PpksCategory,
+    Referensi,
+    RefKind,
+    ServiceDelivery,
+)
 from ..workflow import Stage
 
 
@@ -177,3 +190,36 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 class CaseAssignSerializer(serializers.Serializer):
     worker = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = ["id", "assessed_on", "scope", "findings", "needs", "strengths", "author", "created_at"]
+        read_only_fields = ["author", "created_at"]
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanItem
+        fields = ["id", "goal", "service", "responsible", "target_date", "done_on", "author"]
+        read_only_fields = ["done_on", "author"]
+
+
+class ServiceDeliverySerializer(serializers.ModelSerializer):
+    programme = reference(RefKind.PROGRAM, "Kode program (GET /api/v1/ppks/referensi/?jenis=program).")
+    atensi_component = reference(RefKind.ATENSI, "Kode komponen ATENSI, bila ada.")
+
+    class Meta:
+        model = ServiceDelivery
+        fields = ["id", "delivered_on", "form", "programme", "atensi_component", "description", "provider", "amount",
+                  "in_kind", "author"]  # fmt: skip
+        read_only_fields = ["author"]
+        extra_kwargs = {"programme": {"required": True, "allow_null": False}}
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseNote
+        fields = ["id", "text", "author", "at"]
+        read_only_fields = ["author", "at"]

@@ -11,16 +11,21 @@ from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
 
 from .. import selectors, services
+from ..services import casework
 from .serializers import (
+    AssessmentSerializer,
     CaseAssignSerializer,
+    CaseNoteSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
     CategoryHoldingSerializer,
     HouseholdSerializer,
     MemberSerializer,
     PersonSerializer,
+    PlanItemSerializer,
     PpksCategorySerializer,
     ReferensiSerializer,
+    ServiceDeliverySerializer,
 )
 
 
@@ -255,6 +260,48 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         except ValidationError as exc:
             raise api_validation_error(exc) from exc
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    def _case_work(self, request, serializer_class, rows, create):
+        """GET: the rows of one kind of case work; POST: add one through its service."""
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(serializer_class(rows(case), many=True).data)
+        require(request.user, "ppks.work_case", case)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            row = create(case, serializer.validated_data)
+        except ValidationError as exc:
+            raise api_validation_error(exc) from exc
+        return Response(serializer_class(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Asesmen kasus", request=AssessmentSerializer, responses=AssessmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="asesmen")
+    def assessments(self, request, pk=None):
+        return self._case_work(request, AssessmentSerializer, lambda c: c.assessments.all(),
+                               lambda c, d: casework.assessment_add(actor=request.user, case=c, **d))  # fmt: skip
+
+    @extend_schema(summary="Rencana intervensi", request=PlanItemSerializer, responses=PlanItemSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="rencana")
+    def plan(self, request, pk=None):
+        return self._case_work(request, PlanItemSerializer, lambda c: c.plan_items.all(),
+                               lambda c, d: casework.plan_item_add(actor=request.user, case=c, **d))  # fmt: skip
+
+    @extend_schema(
+        summary="Layanan yang diberikan", request=ServiceDeliverySerializer,
+        responses=ServiceDeliverySerializer(many=True),
+    )  # fmt: skip
+    @action(detail=True, methods=["get", "post"], url_path="layanan")
+    def services(self, request, pk=None):
+        return self._case_work(request, ServiceDeliverySerializer,
+                               lambda c: c.services.select_related("programme", "atensi_component"),
+                               lambda c, d: casework.service_record(actor=request.user, case=c, **d))  # fmt: skip
+
+    @extend_schema(summary="Catatan kasus", request=CaseNoteSerializer, responses=CaseNoteSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="catatan")
+    def notes(self, request, pk=None):
+        return self._case_work(request, CaseNoteSerializer, lambda c: c.notes.all(),
+                               lambda c, d: casework.note_add(actor=request.user, case=c, **d))  # fmt: skip
 
     @extend_schema(summary="Menugaskan pekerja sosial", request=CaseAssignSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="tugaskan")

@@ -3,19 +3,12 @@ entries to ppks/reference_data.py can run the same function again."""
 
 from django.db import migrations
 
+from ppks import reference_data
 from ppks.reference_data import PPKS_CATEGORIES, REFERENSI
 
 
 def seed(apps, schema_editor):
-    PpksCategory = apps.get_model("ppks", "PpksCategory")
-    Referensi = apps.get_model("ppks", "Referensi")
-    for number, name, abbreviation, legacy in PPKS_CATEGORIES:
-        PpksCategory.objects.update_or_create(
-            code=f"PPKS-{number:02d}", defaults={"name": name, "abbreviation": abbreviation, "legacy_labels": legacy}
-        )
-    for kind, entries in REFERENSI.items():
-        for order, (code, label) in enumerate(entries, start=1):
-            Referensi.objects.update_or_create(kind=kind, code=code, defaults={"label": label, "order": order})
+    reference_data.seed(apps.get_model("ppks", "PpksCategory"), apps.get_model("ppks", "Referensi"))
 
 
 def unseed(apps, schema_editor):

@@ -2,16 +2,13 @@
 
 from django.db import migrations
 
-from ppks.reference_data import REFERENSI
+from ppks import reference_data
 
 KINDS = ("program", "atensi")
 
 
 def seed(apps, schema_editor):
-    Referensi = apps.get_model("ppks", "Referensi")
-    for kind in KINDS:
-        for order, (code, label) in enumerate(REFERENSI[kind], start=1):
-            Referensi.objects.update_or_create(kind=kind, code=code, defaults={"label": label, "order": order})
+    reference_data.seed(apps.get_model("ppks", "PpksCategory"), apps.get_model("ppks", "Referensi"), kinds=KINDS)
 
 
 def unseed(apps, schema_editor):

@@ -1,6 +1,7 @@
 """State changes of beneficiaries and households. Forms, API, imports and tasks call these; nothing else writes."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -273,7 +274,7 @@ def case_open(
         raise ValidationError({"categories": "Pilih sedikitnya satu jenis PPKS."})
     now = timezone.now()
     case = Case.objects.create(
-        number=f"sementara-{now.timestamp()}-{actor.pk}", person=person, household=household,
+        number=f"tmp-{uuid.uuid4().hex[:24]}", person=person, household=household,
         wilayah_id=holder.wilayah_id, source=source, reporter_name=reporter_name, reported_by=actor,
         priority=priority, summary=summary, sensitive_notes=sensitive_notes, opened_at=now,
     )  # fmt: skip

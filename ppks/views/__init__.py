@@ -17,7 +17,7 @@ from kesos.core.exports import stream_csv
 from kesos.core.masking import nik_for
 from kesos.wilayah.selectors import allowed_province
 
-from .. import selectors, services
+from .. import selectors, services, timeline
 from ..forms import (
     CaseAssignForm,
     CaseOpenForm,
@@ -64,6 +64,7 @@ def person_detail(request, pk):
         "categories": selectors.person_categories(person),
         "category_form": CategoryForm(),
         "cases": selectors.person_cases(user=request.user, person=person),
+        "timeline": timeline.person_timeline(user=request.user, person=person),
     }
     return render(request, "ppks/person.html", context)
 
@@ -282,6 +283,7 @@ def household_detail(request, pk):
         "categories": selectors.household_categories(household),
         "category_form": CategoryForm(),
         "no_kk": nik_for(request.user, household, "no_kk"),
+        "timeline": timeline.household_timeline(user=request.user, household=household),
     }
     return render(request, "ppks/household.html", context)
 
@@ -405,14 +407,30 @@ def case_detail(request, pk):
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)
     audit_record(action=actions.VIEW, actor=request.user, obj=case)
-    context = {
+    return render(request, "ppks/case.html", case_context(case))
+
+
+def case_context(case, **bound_forms) -> dict:
+    """Everything the case page shows; a view that failed validation passes its bound form in."""
+    from ..forms import AssessmentForm, NoteForm, PlanItemForm, ServiceForm
+
+    workers = selectors.case_worker_choices(case)
+    forms = {
+        "transition_form": CaseTransitionForm(case=case),
+        "assign_form": CaseAssignForm(workers=workers),
+        "assessment_form": AssessmentForm(),
+        "plan_form": PlanItemForm(workers=workers),
+        "service_form": ServiceForm(),
+        "note_form": NoteForm(),
+    }
+    forms.update(bound_forms)
+    return {
         "case": case,
         "categories": case.categories.all(),
         "transitions": selectors.case_transitions(case),
-        "transition_form": CaseTransitionForm(case=case),
-        "assign_form": CaseAssignForm(workers=selectors.case_worker_choices(case)),
+        "work": selectors.case_work(case),
+        **forms,
     }
-    return render(request, "ppks/case.html", context)
 
 
 @login_required

@@ -17,6 +17,8 @@ from ppks.names import name_key
         ("Drs. H. Abdullah, M.Si.", "Abdulah"),
         ("Soekarno", "Sukarno"),
         ("Sitti Nurhaliza", "Siti Nurhaliza"),
+        ("H. Abdoel Ghani", "Abdul Gani"),
+        ("Fajar Ramadhan", "Fadjar Ramadan"),
     ],
 )
 def test_spelling_variants_of_one_name_share_a_key(variants):
