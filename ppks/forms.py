@@ -164,6 +164,8 @@ class CaseSearchForm(PersonSearchForm):
     stage = forms.ChoiceField(label="Tahap", choices=[("", "Semua tahap"), *Stage.choices], required=False)
     category = forms.ChoiceField(label="Jenis PPKS", required=False, choices=[])
     open_only = forms.BooleanField(label="Hanya kasus yang masih berjalan", required=False)
+    mine = forms.BooleanField(label="Hanya kasus yang ditugaskan kepada saya", required=False)
+    overdue = forms.BooleanField(label="Ada rencana atau rujukan yang terlambat", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

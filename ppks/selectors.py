@@ -2,13 +2,24 @@
 
 import re
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from kesos.wilayah.models import prefix_q
 from kesos.wilayah.nik import normalize_digits
 
-from .models import Case, Household, HouseholdMember, Person, PersonCategory, PpksCategory, Referensi
+from .models import (
+    Case,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonCategory,
+    PlanItem,
+    PpksCategory,
+    Referensi,
+    Referral,
+)
 
 
 def person_list(*, user, q: str = "", wilayah: str = ""):
@@ -119,7 +130,7 @@ CASE_NUMBER = re.compile(r"^\d{4}-\d{4}-\d+$")  # 6371-2026-000042
 
 # --- Cases --------------------------------------------------------------------------------------------
 def case_list(*, user, q: str = "", stage: str = "", category: str = "", worker=None, wilayah: str = "",
-              open_only: bool = False):  # fmt: skip
+              open_only: bool = False, overdue: bool = False):  # fmt: skip
     """Cases in scope, searchable by case number, the person's NIK or No. KK, or name."""
     qs = Case.objects.visible_to(user).select_related("person", "household", "wilayah", "assigned_worker")
     q = (q or "").strip()
@@ -141,6 +152,11 @@ def case_list(*, user, q: str = "", stage: str = "", category: str = "", worker=
         qs = qs.filter(prefix_q(wilayah, "wilayah__code"))
     if open_only:
         qs = qs.open()
+    if overdue:
+        today = timezone.localdate()
+        late_plan = PlanItem.objects.filter(case=OuterRef("pk"), done_on__isnull=True, target_date__lt=today)
+        late_referral = Referral.objects.filter(case=OuterRef("pk"), status="dikirim", acknowledge_by__lt=today)
+        qs = qs.open().filter(Exists(late_plan) | Exists(late_referral))
     return qs
 
 

@@ -302,7 +302,17 @@ MATRIX = {
                 "ppks-api:case-plan",
                 "ppks-api:case-services",
                 "ppks-api:case-notes",
+                "ppks-api:case-referrals",
             )
+        ),
+        Route(
+            "ppks-api:case-attachments",
+            "object",
+            allowed=BY_NAME,
+            family="case",
+            kwargs=pk,
+            api=True,
+            acts_on=lambda persona, obj: persona in SUPERVISORS,
         ),
         # Referrals, attachments (letters and photos are for the assigned worker and supervisors), due work
         *(

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework import serializers
 
 from kesos.accounts.permissions import can
@@ -8,6 +9,7 @@ from kesos.wilayah.nik import normalize_digits, validate_kk, validate_nik
 
 from ..models import (
     Assessment,
+    Attachment,
     Case,
     CaseNote,
     Household,
@@ -17,6 +19,7 @@ from ..models import (
     PlanItem,
     PpksCategory,
     Referensi,
+    Referral,
     RefKind,
     ServiceDelivery,
 )
@@ -223,3 +226,26 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "text", "author", "at"]
         read_only_fields = ["author", "at"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = ["id", "target_kind", "target_name", "reason", "sent_on", "acknowledge_by", "status", "outcome",
+                  "author", "created_at"]  # fmt: skip
+        read_only_fields = ["status", "outcome", "author", "created_at"]
+        extra_kwargs = {"sent_on": {"required": False}, "acknowledge_by": {"required": False}}
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True, help_text="JPG, PNG atau PDF; dicek dari isi berkas.")
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "file", "original_name", "content_type", "size", "description", "uploaded_by", "uploaded_at",
+                  "download"]  # fmt: skip
+        read_only_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+    def get_download(self, attachment) -> str:
+        return reverse("ppks:attachment", args=[attachment.case_id, attachment.pk])

@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from kesos.accounts.permissions import can, require
@@ -11,9 +12,12 @@ from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
 
 from .. import selectors, services
+from ..services import attachments as attachment_services
 from ..services import casework
+from ..services import referrals as referral_services
 from .serializers import (
     AssessmentSerializer,
+    AttachmentSerializer,
     CaseAssignSerializer,
     CaseNoteSerializer,
     CaseSerializer,
@@ -25,6 +29,7 @@ from .serializers import (
     PlanItemSerializer,
     PpksCategorySerializer,
     ReferensiSerializer,
+    ReferralSerializer,
     ServiceDeliverySerializer,
 )
 
@@ -203,6 +208,8 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("jenis", str, description="Kode jenis PPKS, mis. PPKS-08"),
             OpenApiParameter("wilayah", str),
             OpenApiParameter("berjalan", bool, description="true: hanya kasus yang belum selesai"),
+            OpenApiParameter("terlambat", bool, description="true: ada rencana atau rujukan yang lewat batas"),
+            OpenApiParameter("saya", bool, description="true: hanya kasus yang ditugaskan kepada saya"),
         ],
     ),
     retrieve=extend_schema(summary="Satu kasus (akses dicatat)"),
@@ -223,7 +230,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         p = self.request.query_params
         return selectors.case_list(
             user=self.request.user, q=p.get("q", ""), stage=p.get("tahap", ""), category=p.get("jenis", ""),
-            wilayah=p.get("wilayah", ""), open_only=p.get("berjalan") == "true",
+            wilayah=p.get("wilayah", ""), open_only=p.get("berjalan") == "true", overdue=p.get("terlambat") == "true",
+            worker=self.request.user if p.get("saya") == "true" else None,
         ).prefetch_related("categories")  # fmt: skip
 
     def get_object(self):
@@ -302,6 +310,30 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def notes(self, request, pk=None):
         return self._case_work(request, CaseNoteSerializer, lambda c: c.notes.all(),
                                lambda c, d: casework.note_add(actor=request.user, case=c, **d))  # fmt: skip
+
+    @extend_schema(summary="Rujukan kasus", request=ReferralSerializer, responses=ReferralSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="rujukan")
+    def referrals(self, request, pk=None):
+        def send(case, data):
+            return referral_services.referral_send(actor=request.user, case=case, **data)
+
+        return self._case_work(request, ReferralSerializer, lambda c: c.referrals.all(), send)
+
+    @extend_schema(
+        summary="Lampiran kasus (unggah multipart; unduh lewat tautan `download`)",
+        request={"multipart/form-data": AttachmentSerializer}, responses=AttachmentSerializer(many=True),
+    )  # fmt: skip
+    @action(detail=True, methods=["get", "post"], url_path="lampiran", parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        case = self.get_object()
+        # Letters and photos are often medical, legal or about a child: as on the pages, only the
+        # assigned worker and the supervisors list or add them.
+        require(request.user, "ppks.view_sensitive", case)
+        return self._case_work(
+            request, AttachmentSerializer, lambda c: c.attachments.all(),
+            lambda c, d: attachment_services.attachment_add(actor=request.user, case=c, upload=d["file"],
+                                                    description=d.get("description", "")),
+        )  # fmt: skip
 
     @extend_schema(summary="Menugaskan pekerja sosial", request=CaseAssignSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="tugaskan")

@@ -365,7 +365,8 @@ def case_list(request):
         data = form.cleaned_data
         filters = {
             "q": data["q"], "stage": data["stage"], "category": data["category"], "open_only": data["open_only"],
-            "wilayah": getattr(data["wilayah"], "code", ""),
+            "wilayah": getattr(data["wilayah"], "code", ""), "overdue": data["overdue"],
+            "worker": request.user if data["mine"] else None,
         }  # fmt: skip
     qs = selectors.case_list(user=request.user, **filters).prefetch_related("categories")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -179,3 +179,23 @@ def test_the_case_list_makes_the_same_number_of_queries_whatever_its_length(
         assert client.get(reverse("ppks:case_list")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("ppks-api:case-list")).json()["count"] == rows
+
+
+def test_the_case_list_finds_my_cases_and_those_with_overdue_work(client, people, person):
+    import datetime
+
+    from ppks.models import PlanItem
+
+    mine = open_case(client, people["operator"], person)
+    other_person = Person.objects.create(name="Raudah", sex="P", wilayah_id="63.72.03.1002")
+    other = open_case(client, people["operator"], other_person)
+    client.post(reverse("ppks:case_assign", args=[mine.pk]), {"worker": people["peksos"].pk})
+    PlanItem.objects.create(case=mine, goal="Sembako", service="Bantuan", responsible=people["peksos"],
+                            target_date=datetime.date(2026, 1, 2), author=people["operator"])  # fmt: skip
+    worker, supervisor = Client(), Client()  # fresh browsers: no flash messages from the set-up
+    worker.force_login(people["peksos"])
+    page = worker.get(reverse("ppks:case_list"), {"mine": "on"}).content.decode()
+    assert mine.number in page and other.number not in page
+    supervisor.force_login(people["operator"])
+    late = supervisor.get(reverse("ppks:case_list"), {"overdue": "on"}).content.decode()
+    assert mine.number in late and other.number not in late

@@ -115,3 +115,25 @@ def test_the_api_records_case_work_for_the_worker_and_refuses_a_colleague(client
     AssignmentFactory(user=colleague, role=Role.PEKERJA_SOSIAL, wilayah_id="63.72")
     client.force_login(colleague)
     assert client.post(base + "catatan/", {"text": "x"}, content_type="application/json").status_code == 403
+
+
+def test_the_api_sends_a_referral_and_takes_an_attachment_checked_by_its_content(client, setting, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = case_transition(actor=setting["operator"], case=setting["case"], to_stage=Stage.ASESMEN)
+    client.force_login(setting["worker"])
+    base = f"/api/v1/ppks/kasus/{case.pk}/"
+    sent = client.post(
+        base + "rujukan/",
+        {"target_kind": "puskesmas", "target_name": "Puskesmas Cempaka", "reason": "Pemeriksaan kesehatan"},
+        content_type="application/json",
+    )
+    assert sent.status_code == 201 and sent.json()["status"] == "dikirim"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("surat.pdf", b"bukan pdf sama sekali", content_type="application/pdf")
+    refused = client.post(base + "lampiran/", {"file": fake})
+    assert refused.status_code == 400
+    pdf = SimpleUploadedFile("surat.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+    stored = client.post(base + "lampiran/", {"file": pdf, "description": "Surat rujukan"})
+    assert stored.status_code == 201, stored.json()
+    assert client.get(stored.json()["download"]).status_code == 200
