@@ -137,7 +137,12 @@ def case_list(*, user, q: str = "", stage: str = "", category: str = "", worker=
     if q:
         digits = normalize_digits(q)
         if len(digits) == 16:
-            qs = qs.filter(Q(person__nik=digits) | Q(person__no_kk=digits) | Q(household__no_kk=digits))
+            # Resolve the few matching ids first (two indexed lookups), then filter the cases by them.
+            # An OR across joins scanned the person table (1.2 s at a million cases); IN-subqueries
+            # walked the case index by date looking for matches (0.6-0.9 s). Ids: a few ms.
+            people = list(Person.objects.filter(Q(nik=digits) | Q(no_kk=digits)).values_list("pk", flat=True)[:50])
+            households = list(Household.objects.filter(no_kk=digits).values_list("pk", flat=True)[:5])
+            qs = qs.filter(Q(person_id__in=people) | Q(household_id__in=households))
         elif CASE_NUMBER.match(q):
             qs = qs.filter(number=q)
         else:

@@ -653,3 +653,387 @@ def town_for(kabkota_code: str, kabkota_name: str) -> str:
         if kabkota_name.startswith(prefix):
             return kabkota_name[len(prefix) :]
     return kabkota_name
+
+
+# --- Cases -----------------------------------------------------------------------------------------
+# Cases, their categories, stage transitions, assessments and services. `CaseGenerator.render()` takes
+# the opening times (ascending, so ids follow time as they do in use) and candidate subjects read from
+# the database, and returns rows for CASE_TABLES.
+CASE_COLUMNS = (
+    "id", "number", "person_id", "household_id", "wilayah_id", "source", "reporter_name", "reported_by_id",
+    "assigned_worker_id", "priority", "stage", "summary", "sensitive_notes", "opened_at", "closed_at", "version",
+    "created_at", "updated_at",
+)  # fmt: skip
+CASE_CATEGORY_COLUMNS = ("case_id", "ppkscategory_id")
+TRANSITION_COLUMNS = ("case_id", "from_stage", "to_stage", "actor_id", "at", "note")
+ASSESSMENT_COLUMNS = (
+    "case_id", "assessed_on", "scope", "findings", "needs", "strengths", "author_id", "created_at", "updated_at",
+)  # fmt: skip
+SERVICE_COLUMNS = (
+    "case_id", "delivered_on", "form", "atensi_component_id", "programme_id", "description", "provider", "amount",
+    "in_kind", "author_id", "created_at", "updated_at",
+)  # fmt: skip
+CASE_TABLES = (
+    ("cases", "ppks.Case", CASE_COLUMNS),
+    ("case_categories", "ppks.Case_categories", CASE_CATEGORY_COLUMNS),
+    ("transitions", "ppks.CaseTransition", TRANSITION_COLUMNS),
+    ("assessments", "ppks.Assessment", ASSESSMENT_COLUMNS),
+    ("services", "ppks.ServiceDelivery", SERVICE_COLUMNS),
+)
+CASE_HISTORY_DAYS = 3 * 365  # cases opened over the last three years
+
+# Stage flow: stage → ((next stage, weight), ...), (min days, max days) spent in the stage. Every open
+# stage may also end by a side exit (death: more likely for the elderly; moving away), and any step
+# may stall (a backlog: up to STALL_DAYS).
+DILAPORKAN, DIVERIFIKASI, ASESMEN, RENCANA, INTERVENSI = (
+    "dilaporkan",
+    "diverifikasi",
+    "asesmen",
+    "rencana",
+    "intervensi",
+)
+DIRUJUK, RESOSIALISASI, TERMINASI, BIMBINGAN, DITUTUP = (
+    "dirujuk",
+    "resosialisasi",
+    "terminasi",
+    "bimbingan_lanjut",
+    "ditutup",
+)
+TIDAK_MEMENUHI, MENINGGAL, PINDAH = "tidak_memenuhi", "meninggal", "pindah"
+FINAL_STAGES = frozenset({DITUTUP, TIDAK_MEMENUHI, MENINGGAL, PINDAH})
+SUPERVISOR_STAGES = frozenset({DIVERIFIKASI, TIDAK_MEMENUHI, DITUTUP})
+FLOW = {
+    DILAPORKAN: (((DIVERIFIKASI, 90), (TIDAK_MEMENUHI, 10)), (1, 14)),
+    DIVERIFIKASI: (((ASESMEN, 95), (TIDAK_MEMENUHI, 5)), (2, 21)),
+    ASESMEN: (((RENCANA, 1),), (3, 30)),
+    RENCANA: (((INTERVENSI, 1),), (3, 30)),
+    INTERVENSI: (((TERMINASI, 55), (RESOSIALISASI, 22), (DIRUJUK, 23)), (30, 300)),
+    DIRUJUK: (((INTERVENSI, 60), (TERMINASI, 40)), (14, 120)),
+    RESOSIALISASI: (((TERMINASI, 1),), (14, 120)),
+    TERMINASI: (((DITUTUP, 60), (BIMBINGAN, 40)), (3, 30)),
+    BIMBINGAN: (((DITUTUP, 1),), (30, 180)),
+}
+STALL = 0.05
+STALL_DAYS = 400
+SIDE_EXIT_NOTES = {
+    TIDAK_MEMENUHI: ("Hasil verifikasi: tidak memenuhi kriteria PPKS.",
+                     "Sudah ditangani keluarga; tidak perlu layanan.",
+                     "Data pelapor tidak dapat dikonfirmasi di lapangan."),
+    MENINGGAL: ("Penerima manfaat meninggal dunia (keterangan keluarga dan kepala desa).",),
+    PINDAH: ("Pindah domisili ke luar wilayah; berkas diteruskan ke Dinsos tujuan.",),
+}  # fmt: skip
+CLOSING_NOTES = ("Tujuan intervensi tercapai.", "Kondisi sudah stabil; terminasi disepakati dengan keluarga.", "")
+PRIORITY = {"rendah": 20, "sedang": 55, "tinggi": 20, "darurat": 5}
+PRIORITY_URGENT = {"sedang": 30, "tinggi": 50, "darurat": 20}
+URGENT = frozenset({"PPKS-03", "PPKS-06", "PPKS-07", "PPKS-18", "PPKS-19", "PPKS-21"})
+SENSITIVE = frozenset({"PPKS-03", "PPKS-05", "PPKS-06", "PPKS-09", "PPKS-10", "PPKS-16", "PPKS-17", "PPKS-18",
+                       "PPKS-19"})  # fmt: skip
+SENSITIVE_NOTES = (
+    "Riwayat pengobatan rutin di puskesmas; kartu berobat ada pada keluarga.",
+    "Ada laporan kekerasan dalam keluarga; jangan hubungi lewat kepala keluarga.",
+    "Kondisi kesehatan mental perlu pemeriksaan lanjutan.",
+    "Perkara sedang ditangani unit PPA; identitas dirahasiakan.",
+)
+CASE_SOURCE = {"dtsen": "tksk"}  # category sources that are not case sources
+ASSESSMENT_SCOPE = {"individu": 70, "keluarga": 25, "lingkungan": 5}
+SERVICE_COUNT = {1: 45, 2: 30, 3: 15, 4: 10}
+
+# Category groups: what the case is about, what is assessed, and what is delivered.
+GROUP = {
+    **dict.fromkeys(("PPKS-01", "PPKS-02", "PPKS-03", "PPKS-04", "PPKS-06", "PPKS-07"), "anak"),
+    **dict.fromkeys(("PPKS-05", "PPKS-09"), "disabilitas"),
+    "PPKS-08": "lansia",
+    **dict.fromkeys(("PPKS-11", "PPKS-12", "PPKS-13", "PPKS-14", "PPKS-23", "PPKS-24", "PPKS-26"), "miskin"),
+    **dict.fromkeys(("PPKS-10", "PPKS-15", "PPKS-16", "PPKS-17", "PPKS-18", "PPKS-19", "PPKS-20", "PPKS-25"), "korban"),
+    **dict.fromkeys(("PPKS-21", "PPKS-22"), "bencana"),
+}  # fmt: skip
+SUMMARIES = {
+    "anak": ("Anak tidak terurus, orang tua bekerja di luar daerah; tinggal bersama kerabat lanjut usia.",
+             "Anak putus sekolah dan sering berada di jalan pada jam sekolah.",
+             "Laporan dugaan penelantaran anak oleh keluarga; perlu pendampingan."),
+    "disabilitas": ("Penyandang disabilitas tanpa alat bantu; sulit beraktivitas dan mengakses layanan.",
+                    "Disabilitas sejak lahir, belum terdaftar sebagai penerima bantuan.",
+                    "Keluarga kewalahan merawat; butuh dukungan perawatan dan aksesibilitas."),
+    "lansia": ("Lansia tinggal sendiri, tidak ada keluarga yang merawat; kebutuhan makan tidak tercukupi.",
+               "Lansia sakit-sakitan, anak merantau; rumah tidak layak huni.",
+               "Lansia telantar ditemukan warga di pasar; perlu penjangkauan."),
+    "miskin": ("Keluarga tidak mampu memenuhi kebutuhan dasar; penghasilan harian tidak tetap.",
+               "Rumah tidak layak huni, belum menerima bantuan sosial.",
+               "Kepala keluarga kehilangan pekerjaan; anak terancam putus sekolah."),
+    "korban": ("Korban kekerasan membutuhkan pendampingan psikososial dan perlindungan.",
+               "Kembali dari luar daerah tanpa biaya dan tanpa tempat tinggal.",
+               "Keluarga dalam konflik berkepanjangan; perlu konseling dan mediasi."),
+    "bencana": ("Rumah rusak akibat banjir; keluarga mengungsi ke rumah kerabat.",
+                "Kebakaran permukiman; kehilangan tempat tinggal dan dokumen kependudukan."),
+}  # fmt: skip
+FINDINGS = {
+    "anak": ("Pengasuhan tidak memadai; anak belum memiliki akta kelahiran.", "Dukungan pengasuhan dan pendidikan."),
+    "disabilitas": ("Belum memiliki alat bantu; belum terdaftar di DTSEN.", "Alat bantu, terapi, dan jaminan sosial."),
+    "lansia": ("Tidak ada pengasuh tetap; kondisi gizi kurang.", "Permakanan dan perawatan sosial."),
+    "miskin": ("Pendapatan di bawah garis kemiskinan; belum menerima bansos.", "Bantuan sosial dan usaha produktif."),
+    "korban": ("Trauma; relasi keluarga tegang.", "Pendampingan psikososial dan perlindungan."),
+    "bencana": ("Kehilangan tempat tinggal dan harta benda.", "Bantuan tanggap darurat dan hunian sementara."),
+}
+STRENGTHS = ("Tetangga dan ketua RT peduli.", "Ada kerabat yang bersedia membantu.", "Masih mampu bekerja ringan.", "")
+# (form, programme code, ATENSI component code or None, description, provider ({town} filled in), amount range
+# (Rp) or None, in kind)
+SERVICES = {
+    "anak": (
+        ("rehabilitasi", "atensi", "perawatan", "Pengasuhan sementara di LKSA", "LKSA Al-Mubarak", None, ""),
+        ("perlindungan", "atensi", "terapi", "Pendampingan psikososial anak", "UPTD PPA {town}", None, ""),
+        ("rehabilitasi", "atensi", "bantuan_sosial", "Bantuan perlengkapan sekolah", "Dinas Sosial {town}", None,
+         "Seragam, tas dan alat tulis"),
+        ("jaminan", "pkh", None, "Pendaftaran dan pencairan PKH komponen anak", "Pendamping PKH {town}",
+         (225_000, 750_000), ""),
+    ),
+    "disabilitas": (
+        ("rehabilitasi", "atensi", "aksesibilitas", "Bantuan alat bantu", "Sentra Budi Luhur Banjarbaru", None,
+         "Kursi roda"),
+        ("rehabilitasi", "atensi", "terapi", "Terapi fisik dan okupasi", "Sentra Budi Luhur Banjarbaru", None, ""),
+        ("pemberdayaan", "atensi", "vokasi", "Pelatihan keterampilan menjahit", "Dinas Sosial {town}", None, ""),
+        ("jaminan", "pbi_jk", None, "Pendaftaran PBI-JK", "Dinas Sosial {town}", None, ""),
+    ),
+    "lansia": (
+        ("rehabilitasi", "atensi", "hidup_layak", "Permakanan lansia", "Dinas Sosial {town}", None,
+         "Paket makanan bergizi 30 hari"),
+        ("rehabilitasi", "atensi", "perawatan", "Perawatan di panti sosial", "UPTD PSTW Budi Sejahtera", None, ""),
+        ("jaminan", "bansos_daerah", None, "Bantuan tunai lansia", "Dinas Sosial {town}", (300_000, 600_000), ""),
+    ),
+    "miskin": (
+        ("jaminan", "pkh", None, "Pencairan PKH tahap berjalan", "Pendamping PKH {town}", (225_000, 750_000), ""),
+        ("jaminan", "sembako", None, "Penyaluran BPNT/Sembako", "E-warong {town}", (200_000, 200_000), ""),
+        ("jaminan", "pbi_jk", None, "Pendaftaran PBI-JK", "Dinas Sosial {town}", None, ""),
+        ("pemberdayaan", "atensi", "vokasi", "Bantuan usaha ekonomi produktif", "Dinas Sosial {town}",
+         (2_000_000, 5_000_000), ""),
+        ("rehabilitasi", "rutilahu", None, "Rehabilitasi rumah tidak layak huni", "Dinas Sosial {town}",
+         (15_000_000, 20_000_000), ""),
+    ),
+    "korban": (
+        ("perlindungan", "atensi", "terapi", "Konseling dan pendampingan psikososial", "UPTD PPA {town}", None, ""),
+        ("rehabilitasi", "atensi", "dukungan_keluarga", "Mediasi dan dukungan keluarga", "Dinas Sosial {town}",
+         None, ""),
+        ("perlindungan", "bansos_daerah", None, "Pemulangan ke daerah asal", "Dinas Sosial {town}",
+         (500_000, 1_500_000), ""),
+    ),
+    "bencana": (
+        ("perlindungan", "bansos_daerah", None, "Bantuan tanggap darurat", "Tagana {town}", None,
+         "Paket logistik, terpal dan selimut"),
+        ("perlindungan", "bansos_daerah", None, "Bantuan bahan bangunan rumah", "Dinas Sosial {town}",
+         (5_000_000, 10_000_000), ""),
+    ),
+}  # fmt: skip
+REPORTERS = {
+    "tksk": "{name} (TKSK Kec.)",
+    "polisi": "Unit PPA Polres {town}",
+    "lks": "LKS Peduli Banua {town}",
+    "rujukan": "Puskesmas {town}",
+    "hotline": "{name}",
+}
+
+
+class Subject(tuple):
+    """A case's subject read from the database (a tuple: cheap to build a million of)."""
+
+    __slots__ = ()
+    # (person_id, household_id, wilayah_id, birth_date or None, sex, disabled, ((category code, source), ...))
+
+    def __new__(cls, person_id, household_id, wilayah_id, birth_date, sex, disabled, holdings):
+        return tuple.__new__(cls, (person_id, household_id, wilayah_id, birth_date, sex, disabled, holdings))
+
+
+@dataclass
+class Staff:
+    """The synthetic users of one kab/kota: the operator (reports, verifies, closes) and the workers."""
+
+    operator: int
+    workers: tuple[int, ...]
+
+
+class CaseGenerator:
+    """Cases for subjects taken from the database, with a stage path that the workflow allows."""
+
+    def __init__(self, *, refs: References, staff: dict[str, Staff], towns: dict[str, str], seed, today, now, tz):
+        if not staff:
+            raise ValueError("no staff to report and work the cases")
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data
+        self.refs = refs
+        self.staff = staff
+        self.towns = towns
+        self.today, self.now, self.tz = today, now, tz
+        self.flow = {stage: (Weighted(moves), days) for stage, (moves, days) in FLOW.items()}
+        self.priority, self.priority_urgent = Weighted(PRIORITY), Weighted(PRIORITY_URGENT)
+        self.scope, self.service_count = Weighted(ASSESSMENT_SCOPE), Weighted(SERVICE_COUNT)
+        self.start = today - datetime.timedelta(days=CASE_HISTORY_DAYS)
+
+    # --- times -------------------------------------------------------------------------------------
+    def opening_times(self, n: int, part: int = 0, parts: int = 1) -> list[datetime.datetime]:
+        """n opening times, ascending, in slice `part` of `parts` of the last three years (so batches follow
+        each other in time and ids rise with the opening date)."""
+        span = CASE_HISTORY_DAYS + 1
+        low, high = span * part / parts, span * (part + 1) / parts
+        rng = self.rng
+        days = sorted(low + rng.random() * (high - low) for _ in range(n))
+        return [self._at(self.start + datetime.timedelta(days=int(d))) for d in days]
+
+    def _at(self, day: datetime.date) -> datetime.datetime:
+        """An office-hours moment of a day (local time)."""
+        r = self.rng.random()
+        return datetime.datetime.combine(day, datetime.time(8 + int(r * 8), int(r * 480) % 60), tzinfo=self.tz)
+
+    # --- subjects ----------------------------------------------------------------------------------
+    def _fit(self, subject: Subject, day: datetime.date) -> tuple[str, ...] | None:
+        """The categories of a case about `subject` opened on `day`, or None if it does not fit then."""
+        _, household_id, _, birth_date, sex, disabled, holdings = subject
+        if household_id is not None:
+            return tuple(code for code, _ in holdings) or None
+        if birth_date is None or (day - birth_date).days < 7:
+            return None
+        age = _age(birth_date, day)
+        if holdings:
+            codes = [code for code, _ in holdings if age >= PERSON_CATEGORIES[code][0]]
+            if not codes:
+                return None
+            return tuple(codes) if len(codes) == 1 or self.rng.random() < 0.3 else (codes[0],)
+        eligible = []
+        for code, (low, high, need_sex, needs_disability, weight, _) in PERSON_CATEGORIES.items():
+            if age < low or (high is not None and age >= high) or code == "PPKS-26":
+                continue
+            if (need_sex and sex != need_sex) or (needs_disability and not disabled):
+                continue
+            eligible.append((code, weight))
+        return (Weighted(eligible)(self.rng),)
+
+    # --- rows --------------------------------------------------------------------------------------
+    def render(self, times: list[datetime.datetime], candidates: list[Subject], first_case_id: int) -> dict:
+        """Rows for CASE_TABLES: one case per opening time, its subject the next candidate that fits then
+        (born, old enough for the category it holds); unfit candidates are skipped, and reused with a
+        later opening date only if the candidates run out."""
+        rows = {label: [] for label, _, _ in CASE_TABLES}
+        pool = iter(candidates)
+        skipped = []
+        for case_id, opened in enumerate(times, start=first_case_id):
+            for subject in pool:
+                codes = self._fit(subject, opened.date())
+                if codes:
+                    break
+                skipped.append(subject)
+            else:  # out of candidates: open the case when the subject fits
+                subject = skipped.pop() if skipped else candidates[case_id % len(candidates)]
+                day = opened.date()
+                codes = None
+                while not codes:
+                    day = self._later(subject, day)
+                    codes = self._fit(subject, day)
+                opened = self._at(day)
+            self._case(rows, case_id, opened, subject, codes)
+        return rows
+
+    def _later(self, subject: Subject, day: datetime.date) -> datetime.date:
+        birth_date = subject[3]
+        lowest = min((PERSON_CATEGORIES[code][0] for code, _ in subject[6]), default=0)
+        return min(
+            self.today,
+            max(day + datetime.timedelta(days=1), _add_years(birth_date, lowest) + datetime.timedelta(days=7)),
+        )
+
+    def _case(self, rows, case_id, opened, subject: Subject, codes) -> None:
+        rng = self.rng
+        person_id, household_id, wilayah_id, birth_date, _, _, holdings = subject
+        kabkota = wilayah_id[:5]
+        staff = self.staff[kabkota]
+        town = self.towns.get(kabkota, "")
+        group = GROUP[codes[0]]
+        source = dict(holdings).get(codes[0]) or _pick(rng, PERSON_CATEGORIES[codes[0]][5])
+        source = CASE_SOURCE.get(source, source)
+        reporter = REPORTERS.get(source, "")
+        if reporter:
+            reporter = reporter.format(name=person_name(rng, "banjar", "L" if rng.random() < 0.6 else "P"), town=town)
+        reported_by = staff.operator if rng.random() < 0.7 else _pick(rng, staff.workers)
+        worker = _pick(rng, staff.workers) if rng.random() < 0.9 else staff.operator
+        elderly = birth_date is not None and _age(birth_date, opened.date()) >= 70
+        path = self._walk(opened, elderly)
+        stage = path[-1][0]
+        assigned = len(path) > 1 or rng.random() < 0.25
+        closed_at = path[-1][1] if stage in FINAL_STAGES else None
+        urgent = any(code in URGENT for code in codes)
+        sensitive = _pick(rng, SENSITIVE_NOTES) if codes[0] in SENSITIVE and rng.random() < 0.4 else ""
+        number = f"{kabkota.replace('.', '')}-{opened.year}-{case_id:06d}"
+        rows["cases"].append(
+            (case_id, number, person_id, household_id, wilayah_id, source, reporter, reported_by,
+             worker if assigned else None, (self.priority_urgent if urgent else self.priority)(rng), stage,
+             _pick(rng, SUMMARIES[group]), sensitive, opened, closed_at, len(path) + assigned, opened, path[-1][1])
+        )  # fmt: skip
+        categories = self.refs.categories
+        rows["case_categories"].extend((case_id, categories[code]) for code in codes)
+        transitions = rows["transitions"]
+        previous = ""
+        for to_stage, at in path:
+            if not previous:
+                actor, note = reported_by, ""
+            else:
+                actor = staff.operator if to_stage in SUPERVISOR_STAGES or not assigned else worker
+                note = _pick(rng, SIDE_EXIT_NOTES[to_stage]) if to_stage in SIDE_EXIT_NOTES else ""
+                if to_stage == DITUTUP:
+                    note = _pick(rng, CLOSING_NOTES)
+            transitions.append((case_id, previous, to_stage, actor, at, note))
+            previous = to_stage
+        author = worker if assigned else staff.operator
+        stages = [s for s, _ in path]
+        if ASESMEN in stages and (RENCANA in stages or rng.random() < 0.5):
+            start = path[stages.index(ASESMEN)][1].date()
+            end = path[stages.index(RENCANA)][1].date() if RENCANA in stages else self.today
+            day = _between(rng, start, end)
+            findings, needs = FINDINGS[group]
+            at = self._at(day)
+            scope = "keluarga" if household_id else self.scope(rng)
+            rows["assessments"].append((case_id, day, scope, findings, needs, _pick(rng, STRENGTHS), author, at, at))
+        if INTERVENSI in stages:
+            start = path[stages.index(INTERVENSI)][1].date()
+            end = next((at.date() for s, at in path if s == TERMINASI or s in FINAL_STAGES), self.today)
+            ref = self.refs.ref
+            for _ in range(self.service_count(rng)):
+                form, programme, atensi, description, provider, amount, in_kind = _pick(rng, SERVICES[group])
+                if amount:
+                    amount = round(amount[0] + rng.random() * (amount[1] - amount[0]), -3)
+                day = _between(rng, start, end)
+                at = self._at(day)
+                rows["services"].append(
+                    (case_id, day, form, ref("atensi", atensi) if atensi else None, ref("program", programme),
+                     description, provider.format(town=town), amount, in_kind, author, at, at)
+                )  # fmt: skip
+
+    def _walk(self, opened: datetime.datetime, elderly: bool) -> list[tuple[str, datetime.datetime]]:
+        """The stages the case went through up to now: (stage, when it got there), first 'dilaporkan'."""
+        rng = self.rng
+        path = [(DILAPORKAN, opened)]
+        stage, day = DILAPORKAN, opened.date()
+        death = 0.03 if elderly else 0.003
+        referrals = 0
+        while stage not in FINAL_STAGES:
+            moves, (low, high) = self.flow[stage]
+            if rng.random() < STALL:
+                high = STALL_DAYS
+            day = day + datetime.timedelta(days=low + int(rng.random() * (high - low + 1)))
+            if day > self.today:
+                break
+            r = rng.random()
+            if r < death:
+                stage = MENINGGAL
+            elif r < death + 0.006:
+                stage = PINDAH
+            else:
+                stage = moves(rng)
+                if stage == DIRUJUK:
+                    referrals += 1
+                    if referrals > 2:
+                        stage = TERMINASI
+            at = self._at(day)
+            if at <= path[-1][1]:
+                at = path[-1][1] + datetime.timedelta(minutes=30)
+            path.append((stage, at))
+        return path
+
+
+def _between(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
+    end = max(start, end)
+    return datetime.date.fromordinal(start.toordinal() + int(rng.random() * (end.toordinal() - start.toordinal() + 1)))

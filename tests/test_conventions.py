@@ -28,3 +28,14 @@ def test_views_read_only_through_selectors_never_through_a_model_manager():
 def test_the_rule_above_looks_at_every_views_module():
     found = {str(p.relative_to(ROOT)) for p in view_modules()}
     assert {"ppks/views/__init__.py", "ppks/api/views.py", "kesos/audit/views.py", "kesos/accounts/views.py"} <= found
+
+
+def test_a_huge_list_counts_only_up_to_the_cap(db):
+    from django.test import RequestFactory
+
+    from kesos.core import pagination
+    from kesos.wilayah.models import Wilayah
+
+    page = pagination.page_of(Wilayah.objects.all(), RequestFactory().get("/?page=2"), 25)
+    assert page.paginator.capped and page.paginator.count == pagination.CAP + 1
+    assert page.number == 2 and len(page.object_list) == 25

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kesos.accounts.permissions import require
+from kesos.core.pagination import page_of
 
 from . import actions, selectors
 from .checks import SQLITE_WARNING, history_enabled
@@ -34,7 +34,7 @@ def event_list(request):
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = selectors.audit_event_list(user=request.user, filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(events, request, PAGE_SIZE)
     return render(request, "audit/event_list.html", {"form": form, "lookup": lookup, "page": page})
 
 
@@ -67,7 +67,7 @@ def change_list(request):
         return render(request, "audit/change_list.html", context)
 
     events, context["record"] = selectors.change_event_list(user=request.user, filters=data)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(events, request, PAGE_SIZE)
     names = selectors.usernames({(e.pgh_context or {}).get("user") for e in page})
     context["page"] = page
     context["rows"] = [

@@ -244,9 +244,11 @@ class Household(TimeStampedModel):
         ]
 
     def __str__(self):
-        # Lists annotate head_name (ppks.selectors.household_list); elsewhere one query finds the head.
-        name = self.head_name if hasattr(self, "head_name") else getattr(self.head(), "name", None)
-        return f"Keluarga {name}" if name else f"Keluarga #{self.pk}"
+        # Lists annotate head_name (ppks.selectors.household_list); elsewhere one query finds the head,
+        # remembered for the rest of the request.
+        if not hasattr(self, "head_name"):
+            self.head_name = getattr(self.head(), "name", None)
+        return f"Keluarga {self.head_name}" if self.head_name else f"Keluarga #{self.pk}"
 
     @property
     def scope_region(self) -> str:

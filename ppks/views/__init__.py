@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import nik_for
+from kesos.core.pagination import page_of
 from kesos.wilayah.selectors import allowed_province
 
 from .. import selectors, services, timeline
@@ -47,7 +47,7 @@ def _search(request):
 def person_list(request):
     require(request.user, "ppks.view_person")
     form, filters = _search(request)
-    page = Paginator(selectors.person_list(user=request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(selectors.person_list(user=request.user, **filters), request, PAGE_SIZE)
     rows = [(person, nik_for(request.user, person)) for person in page]
     return render(request, "ppks/person_list.html", {"form": form, "page": page, "rows": rows})
 
@@ -250,7 +250,7 @@ def household_list(request):
     require(request.user, "ppks.view_person")
     form, filters = _search(request)
     qs = selectors.household_list(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(qs, request, PAGE_SIZE)
     rows = [(h, nik_for(request.user, h, "no_kk")) for h in page]
     return render(request, "ppks/household_list.html", {"form": form, "page": page, "rows": rows})
 
@@ -369,7 +369,7 @@ def case_list(request):
             "worker": request.user if data["mine"] else None,
         }  # fmt: skip
     qs = selectors.case_list(user=request.user, **filters).prefetch_related("categories")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(qs, request, PAGE_SIZE)
     return render(request, "ppks/case_list.html", {"form": form, "page": page})
 
 

@@ -137,3 +137,22 @@ def test_the_api_sends_a_referral_and_takes_an_attachment_checked_by_its_content
     stored = client.post(base + "lampiran/", {"file": pdf, "description": "Surat rujukan"})
     assert stored.status_code == 201, stored.json()
     assert client.get(stored.json()["download"]).status_code == 200
+
+
+def test_the_data_subject_report_holds_the_persons_cases_and_their_work(client, setting):
+    import io
+    import zipfile
+
+    from ppks.services.casework import note_add
+
+    note_add(actor=setting["worker"], case=setting["case"], text="Kunjungan rumah pertama")
+    admin = UserFactory()
+    AssignmentFactory(user=admin, role=Role.ADMIN_PROVINSI, wilayah_id="63")
+    client.force_login(admin)
+    report = client.post(reverse("audit:subject_report"), {"nik": setting["person"].nik})
+    with zipfile.ZipFile(io.BytesIO(report.content)) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
+    assert setting["case"].number in strings and "Kunjungan rumah pertama" in strings
+    assert "FM: Tidak punya penghasilan" in strings
+    assert len(sheets) >= 5

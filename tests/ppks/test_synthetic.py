@@ -148,3 +148,86 @@ def test_on_postgresql_the_history_triggers_are_off_for_the_load_and_on_again_af
     person.name = "Nama Baru"
     person.save()
     assert Events.objects.filter(pgh_obj_model="ppks.Person", pgh_obj_id=str(person.pk)).exists()
+
+
+# --- Cases --------------------------------------------------------------------------------------------
+def test_cases_follow_the_workflow_and_their_services_come_after_the_intervention_started():
+    from ppks.models import Assessment, Case, CaseTransition, ServiceDelivery
+    from ppks.workflow import FINAL, Stage, allowed
+
+    output = run(persons=400, cases=500, seed=11)
+    assert "500 kasus" in output
+    cases = {c.pk: c for c in Case.objects.select_related("person", "wilayah").prefetch_related("categories")}
+    assert len(cases) == 500
+    assert len({c.number for c in cases.values()}) == 500
+    paths = {}
+    for t in CaseTransition.objects.order_by("case_id", "at", "id"):
+        paths.setdefault(t.case_id, []).append(t)
+    stages = Counter()
+    for case in cases.values():
+        path = paths[case.pk]
+        assert path[0].from_stage == "" and path[0].to_stage == Stage.DILAPORKAN and path[0].at == case.opened_at
+        for before, after in zip(path, path[1:], strict=False):
+            assert after.from_stage == before.to_stage and allowed(after.from_stage, after.to_stage)
+            assert after.at > before.at
+            if after.to_stage in (Stage.TIDAK_MEMENUHI_KRITERIA, Stage.MENINGGAL, Stage.PINDAH):
+                assert after.note
+        assert path[-1].to_stage == case.stage
+        assert (case.closed_at is not None) == (case.stage in FINAL)
+        if case.closed_at:
+            assert case.closed_at == path[-1].at
+        assert (case.person_id is None) != (case.household_id is None)
+        holder = case.person or case.household
+        assert case.wilayah_id == holder.wilayah_id
+        kk = case.wilayah_id[:5].replace(".", "")
+        assert case.number == f"{kk}-{timezone.localtime(case.opened_at):%Y}-{case.pk:06d}"
+        assert case.opened_at.date() >= timezone.localdate() - datetime.timedelta(days=3 * 365 + 1)
+        assert case.reported_by.username.startswith("sintetis.")
+        codes = {c.code for c in case.categories.all()}
+        assert codes
+        if case.person_id:
+            held = set(PersonCategory.objects.filter(person=case.person).values_list("category__code", flat=True))
+            age = age_on(case.person.birth_date, case.opened_at.date())
+            if held:
+                assert codes <= held  # a holder's case is about what they hold
+            for code in codes:
+                low, high, sex, needs_disability, *_ = PERSON_CATEGORIES[code]
+                assert age >= low, (code, age)
+                if sex:
+                    assert case.person.sex == sex
+                if needs_disability:
+                    assert case.person.disability_id
+        stages[case.stage] += 1
+    # A realistic mix: mostly closed or in intervention, some early, a few side exits.
+    assert stages[Stage.DITUTUP] > 0.25 * 500
+    assert stages[Stage.INTERVENSI] > 0
+    assert stages[Stage.DILAPORKAN] + stages[Stage.DIVERIFIKASI] > 0
+    assert sum(stages[s] for s in FINAL) > 0.4 * 500
+    reached = {
+        case_id: next(t.at.date() for t in path if t.to_stage == Stage.INTERVENSI)
+        for case_id, path in paths.items()
+        if any(t.to_stage == Stage.INTERVENSI for t in path)
+    }
+    services = list(ServiceDelivery.objects.select_related("programme", "atensi_component"))
+    assert services and {s.case_id for s in services} == set(reached)  # every case that reached intervention
+    for service in services:
+        assert service.delivered_on >= reached[service.case_id]
+        assert service.programme.kind == "program"
+        assert service.atensi_component is None or service.atensi_component.kind == "atensi"
+        assert service.amount is not None or service.in_kind or service.description
+    for assessment in Assessment.objects.all():
+        assert any(t.to_stage == Stage.ASESMEN for t in paths[assessment.case_id])
+
+
+def test_cases_only_for_existing_persons_and_staff_is_reused():
+    from kesos.accounts.models import Assignment, User
+    from ppks.models import Case
+
+    run(persons=200, cases=0, seed=5)
+    assert not Case.objects.exists()
+    run(persons=0, cases=100, seed=5)
+    run(persons=0, cases=100, seed=6)
+    assert Case.objects.count() == 200 and Person.objects.count() == 200
+    staff = User.objects.filter(username__startswith="sintetis.")
+    assert staff.count() == 3 * 13 and not any(u.has_usable_password() for u in staff)
+    assert Assignment.objects.filter(user__in=staff).count() == 3 * 13
