@@ -34,6 +34,15 @@ from .serializers import (
 )
 
 
+class ByNameAccess:
+    """Roles without by-name access are refused outright (403); out-of-scope records are 404."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not can(request.user, "ppks.view_person"):
+            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -52,6 +61,7 @@ class Conflict(APIException):
     partial_update=extend_schema(summary="Mengubah data orang (kirim `version` yang terakhir dibaca)"),
 )
 class PersonViewSet(
+    ByNameAccess,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -67,12 +77,6 @@ class PersonViewSet(
     def get_queryset(self):
         params = self.request.query_params
         return selectors.person_list(user=self.request.user, q=params.get("q", ""), wilayah=params.get("wilayah", ""))
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Roles without by-name access are refused outright (403); out-of-scope records are 404.
-        if not can(request.user, "ppks.view_person"):
-            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
 
     def get_object(self):
         return selectors.person_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -130,17 +134,12 @@ class PersonViewSet(
     create=extend_schema(summary="Mencatat keluarga (No. KK yang sudah ada ditolak)"),
 )
 class HouseholdViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ByNameAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Households (keluarga), scoped like persons."""
 
     serializer_class = HouseholdSerializer
     filter_backends = []
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not can(request.user, "ppks.view_person"):
-            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
 
     def get_queryset(self):
         params = self.request.query_params
@@ -215,16 +214,13 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(summary="Satu kasus (akses dicatat)"),
     create=extend_schema(summary="Membuka kasus untuk orang atau keluarga (tahap awal: dilaporkan)"),
 )
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    ByNameAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Cases, scoped like the pages; stage moves go through `tahap`, never through a field update."""
 
     serializer_class = CaseSerializer
     filter_backends = []
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not can(request.user, "ppks.view_person"):
-            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
 
     def get_queryset(self):
         p = self.request.query_params

@@ -8,7 +8,7 @@ from django.db import models
 from kesos.core.models import TimeStampedModel
 
 from .cases import Case
-from .persons import Person, Referensi, RefKind
+from .persons import Person, RefKind, reference_fk
 
 
 class WelfareForm(models.TextChoices):
@@ -84,14 +84,8 @@ class ServiceDelivery(TimeStampedModel):
     case = models.ForeignKey(Case, verbose_name="kasus", on_delete=models.CASCADE, related_name="services")
     delivered_on = models.DateField("tanggal")
     form = models.CharField("bentuk penyelenggaraan kesos", max_length=15, choices=WelfareForm.choices)
-    atensi_component = models.ForeignKey(
-        Referensi, verbose_name="komponen ATENSI", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"kind": RefKind.ATENSI},
-    )  # fmt: skip
-    programme = models.ForeignKey(
-        Referensi, verbose_name="program", on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"kind": RefKind.PROGRAM},
-    )  # fmt: skip
+    atensi_component = reference_fk(RefKind.ATENSI, "komponen ATENSI")
+    programme = reference_fk(RefKind.PROGRAM, "program", null=False, blank=False)
     description = models.CharField("uraian layanan", max_length=300)
     provider = models.CharField("pemberi layanan", max_length=200)
     amount = models.DecimalField("nilai uang (Rp)", max_digits=14, decimal_places=0, null=True, blank=True)

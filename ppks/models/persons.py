@@ -49,6 +49,15 @@ class Referensi(models.Model):
         return self.label
 
 
+def reference_fk(kind, verbose_name, **kwargs):
+    """An optional pointer into one reference list."""
+    options = {"null": True, "blank": True, **kwargs}
+    return models.ForeignKey(
+        Referensi, verbose_name=verbose_name, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": kind}, **options,
+    )  # fmt: skip
+
+
 class PpksCategory(models.Model):
     """One of the 26 PPKS (Permensos 08/2012, 5/2019), with a stable code and the labels old files use."""
 
@@ -108,56 +117,16 @@ class Person(TimeStampedModel):
     rt = models.CharField("RT", max_length=3, blank=True)
     rw = models.CharField("RW", max_length=3, blank=True)
     phone = models.CharField("nomor HP", max_length=20, blank=True)
-    religion = models.ForeignKey(
-        Referensi,
-        verbose_name="agama",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": RefKind.AGAMA},
-    )
-    marital_status = models.ForeignKey(
-        Referensi,
-        verbose_name="status perkawinan",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": RefKind.STATUS_KAWIN},
-    )
-    education = models.ForeignKey(
-        Referensi,
-        verbose_name="pendidikan terakhir",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": RefKind.PENDIDIKAN},
-    )
+    religion = reference_fk(RefKind.AGAMA, "agama")
+    marital_status = reference_fk(RefKind.STATUS_KAWIN, "status perkawinan")
+    education = reference_fk(RefKind.PENDIDIKAN, "pendidikan terakhir")
     occupation = models.CharField("pekerjaan", max_length=100, blank=True)
-    disability = models.ForeignKey(
-        Referensi,
-        verbose_name="jenis disabilitas",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": RefKind.DISABILITAS},
-    )
+    disability = reference_fk(RefKind.DISABILITAS, "jenis disabilitas")
     dtsen_desil = models.PositiveSmallIntegerField(
         "desil DTSEN", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     dtsen_period = models.CharField("periode desil DTSEN", max_length=20, blank=True, help_text="Mis. 2025 Triwulan II")
-    legal_basis = models.ForeignKey(
-        Referensi,
-        verbose_name="dasar pemrosesan data",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": RefKind.DASAR_HUKUM},
-    )
+    legal_basis = reference_fk(RefKind.DASAR_HUKUM, "dasar pemrosesan data")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="dicatat oleh",
