@@ -41,7 +41,13 @@ is_auditor = _role_in_region(Role.AUDITOR)
 
 @rules.predicate
 def is_creator(user, obj=None):
-    return obj is not None and user.is_authenticated and getattr(obj, "created_by_id", None) == user.pk
+    """Who recorded the object, while they still hold a by-name role (a TKSK keeps what they reported)."""
+    return (
+        obj is not None
+        and user.is_authenticated
+        and getattr(obj, "created_by_id", None) == user.pk
+        and scope_of(user).has_role(*BY_NAME_ROLES)
+    )
 
 
 @rules.predicate

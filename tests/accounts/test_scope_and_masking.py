@@ -94,3 +94,14 @@ def test_sensitive_case_fields_are_for_the_assigned_worker_and_the_supervisors_o
 def test_an_unknown_access_rule_is_an_error_not_a_silent_refusal():
     with pytest.raises(KeyError):
         can(UserFactory(), "ppks.no_such_rule")
+
+
+def test_a_former_tksk_keeps_no_rights_over_the_people_they_reported():
+    tksk = UserFactory()
+    AssignmentFactory(user=tksk, role=Role.TKSK, wilayah_id="63.72.03", ends_on=datetime.date.today())
+    reported = Person.objects.create(
+        nik="6372031412650002", name="Jumberi", sex="L", wilayah_id="63.72.03.1001", created_by=tksk
+    )
+    assert not Person.objects.visible_to(tksk).exists()
+    assert not can(tksk, "ppks.change_person", reported)
+    assert nik_for(tksk, reported) == "6372********0002"
