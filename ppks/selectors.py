@@ -110,7 +110,7 @@ def person_by_nik(*, user, nik: str) -> Person | None:
 def category_get(*, user, pk) -> PersonCategory:
     """A category holding whose person or household the user may see; else 404."""
     holding = PersonCategory.objects.select_related("category", "person", "household").filter(pk=pk).first()
-    holder = holding and (holding.person or holding.household)
+    holder = holding.holder if holding else None
     if holder is None or not type(holder).objects.visible_to(user).filter(pk=holder.pk).exists():
         raise Http404("Data tidak ditemukan.")
     return holding

@@ -79,14 +79,18 @@ class PpksCategory(models.Model):
         return f"{self.abbreviation} — {self.name}"
 
 
+def in_region_or_reported(scope: Scope) -> Q:
+    """Rows in the user's regions; a serving TKSK also keeps the rows they reported (someone found in
+    the kecamatan who lives, or moved, elsewhere). Persons and households share this rule."""
+    q = scope.region_q("wilayah__code", *BY_NAME_ROLES)
+    if scope.has_role(Role.TKSK):
+        q |= Q(created_by_id=scope.user_id)
+    return q
+
+
 class PersonQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        """People living in the user's regions; a serving TKSK also keeps the people they reported
-        (someone found in the kecamatan who lives, or moved, elsewhere)."""
-        q = scope.region_q("wilayah__code", *BY_NAME_ROLES)
-        if scope.has_role(Role.TKSK):
-            q |= Q(created_by_id=scope.user_id)
-        return q & Q(merged_into__isnull=True)
+        return in_region_or_reported(scope) & Q(merged_into__isnull=True)
 
 
 @pghistory.track()
@@ -175,10 +179,7 @@ class Person(TimeStampedModel):
 
 class HouseholdQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        q = scope.region_q("wilayah__code", *BY_NAME_ROLES)
-        if scope.has_role(Role.TKSK):
-            q |= Q(created_by_id=scope.user_id)
-        return q
+        return in_region_or_reported(scope)
 
 
 @pghistory.track()
@@ -327,3 +328,8 @@ class PersonCategory(TimeStampedModel):
 
     def __str__(self):
         return f"{self.category.abbreviation} ({self.get_source_display()}, {self.recorded_on:%d/%m/%Y})"
+
+    @property
+    def holder(self):
+        """The person or the household that holds the category."""
+        return self.person or self.household

@@ -236,7 +236,7 @@ def category_add(*, actor, category, source, recorded_on=None, person=None, hous
 
 @transaction.atomic
 def category_verify(*, actor, holding: PersonCategory) -> PersonCategory:
-    holder = holding.person or holding.household
+    holder = holding.holder
     require(actor, "ppks.verify", holder)
     holding.verified, holding.verified_by = True, actor
     holding.save(update_fields=["verified", "verified_by", "updated_at"])
@@ -246,7 +246,7 @@ def category_verify(*, actor, holding: PersonCategory) -> PersonCategory:
 
 @transaction.atomic
 def category_end(*, actor, holding: PersonCategory, ended_on=None) -> PersonCategory:
-    holder = holding.person or holding.household
+    holder = holding.holder
     require(actor, "ppks.change_person", holder)
     holding.ended_on = ended_on or timezone.localdate()
     if holding.ended_on < holding.recorded_on:

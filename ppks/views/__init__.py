@@ -186,9 +186,8 @@ def person_export(request):
 
 
 # --- PPKS categories of a person or household ------------------------------------------------------
-def _holder_redirect(holding_or_holder):
-    holder = getattr(holding_or_holder, "person", None) or getattr(holding_or_holder, "household", None)
-    holder = holder or holding_or_holder
+def _holder_redirect(holder):
+    """Back to the page of the person or household a category holding belongs to."""
     name = "ppks:person" if holder._meta.model_name == "person" else "ppks:household"
     return redirect(name, pk=holder.pk)
 
@@ -230,7 +229,7 @@ def category_verify(request, pk):
     holding = selectors.category_get(user=request.user, pk=pk)
     services.category_verify(actor=request.user, holding=holding)
     messages.success(request, f"{holding.category.abbreviation} terverifikasi.")
-    return _holder_redirect(holding)
+    return _holder_redirect(holding.holder)
 
 
 @login_required
@@ -240,7 +239,7 @@ def category_end(request, pk):
     holding = selectors.category_get(user=request.user, pk=pk)
     services.category_end(actor=request.user, holding=holding)
     messages.success(request, f"{holding.category.abbreviation} diakhiri.")
-    return _holder_redirect(holding)
+    return _holder_redirect(holding.holder)
 
 
 # --- Households ---------------------------------------------------------------------------------------
