@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("wilayah/", include("kesos.wilayah.api.urls")),
     path("ppks/", include("ppks.api.urls")),
+    path("lks/", include("lks.api.urls")),
 ]

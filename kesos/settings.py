@@ -9,6 +9,7 @@ Every variable is documented in docs/configuration.md.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kesos.core.context_processors.office",
+                "kesos.accounts.context_processors.inbox",
             ],
         },
     },
@@ -173,6 +175,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "kesos.core.tasks.record_worker_heartbeat", "schedule": 60.0},
+    # Every morning at 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
+    "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(hour=6, minute=0)},
 }
 
 # --- Passwords -----------------------------------------------------------------------------------

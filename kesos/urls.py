@@ -17,6 +17,8 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", include("kesos.accounts.twofactor_urls")),
     path("pengguna/", include("kesos.accounts.urls")),
+    path("notifikasi/", include("kesos.accounts.inbox_urls")),
+    path("lks/", include("lks.urls")),
     path("audit/", include("kesos.audit.urls")),
     path("ppks/", include("ppks.urls")),
     path("wilayah/", include("kesos.wilayah.urls")),

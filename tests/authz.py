@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kesos.accounts.models import Assignment, Office, Role, User
+from lks.models import ChangeRequest, Lks, Placement, Registration
 from ppks.models import Case, Household, Person, PersonCategory, PpksCategory
 
 # --- The world: personas in different regions, and objects in and out of their scope -------------
@@ -32,7 +33,7 @@ PERSONAS = {
     "peksos_bjm": ("63.71", Role.PEKERJA_SOSIAL, "63.71"),
     "tksk_cempaka": ("63.72", Role.TKSK, "63.72.03"),
     "tksk_ended": ("63.72", Role.TKSK, "63.72.03"),  # assignment ended yesterday
-    "operator_lks": ("63.71", Role.OPERATOR_LKS, "63.71"),
+    "operator_lks": ("63.71", Role.OPERATOR_LKS, "63.71"),  # operates lks_bjm
     "pimpinan": ("63", Role.PIMPINAN, "63"),
     "auditor": ("63", Role.AUDITOR, "63"),
     "superuser": ("63", None, None),
@@ -47,8 +48,17 @@ PERSONS = {
     "p_kalteng": ("62.71.01.1001", "6271010101800004"),  # Palangka Raya, Kalteng
 }
 
+# LKS: (desa code, resident placed there)
+LKS = {
+    "lks_bjm": ("63.71.01.1001", "p_bjm"),
+    "lks_bjb": ("63.72.02.1003", "p_landasan"),
+    "lks_kalteng": ("62.71.01.1001", "p_kalteng"),
+}
+
 BY_NAME = {"admin_kalsel", "admin_kalteng", "operator_bjm", "operator_bjb", "peksos_bjm", "tksk_cempaka"}
 SUPERVISORS = {"admin_kalsel", "admin_kalteng", "operator_bjm", "operator_bjb"}
+LKS_READERS = SUPERVISORS | {"peksos_bjm", "operator_lks"}
+LKS_KEEPERS = SUPERVISORS | {"operator_lks"}  # edit the profile, apply, upload
 ADMINS = {"admin_kalsel", "admin_kalteng"}
 AUDITORS = {"auditor"}
 EVERYONE = set(PERSONAS)
@@ -66,6 +76,16 @@ class World:
             "peksos_bjm": {"p_bjm"},
             "tksk_cempaka": {"p_cempaka"},
         },
+        # LKS (and their registrations, change requests, residents): the region's Dinsos roles, and the
+        # Operator LKS their own institution only.
+        "lks": {
+            "admin_kalsel": {"lks_bjm", "lks_bjb"},
+            "admin_kalteng": {"lks_kalteng"},
+            "operator_bjm": {"lks_bjm"},
+            "operator_bjb": {"lks_bjb"},
+            "peksos_bjm": {"lks_bjm"},
+            "operator_lks": {"lks_bjm"},
+        },
         # Users an Admin Provinsi manages: those of their province.
         "user": {
             "admin_kalsel": {n for n, (office, _, _) in PERSONAS.items() if office.startswith("63")},
@@ -75,6 +95,11 @@ class World:
 
     def __init__(self):
         today = datetime.date.today()
+        self.objects = {"lks": {}, "registration": {}, "change_request": {}, "placement": {}}
+        for name, (code, _) in LKS.items():
+            self.objects["lks"][name] = Lks.objects.create(
+                name=f"Panti Matriks {name}", wilayah_id=code, address="Jl. Uji", capacity=10
+            )
         offices = {}
         for code in ("63", "63.71", "63.72", "62"):
             offices[code], _ = Office.objects.get_or_create(
@@ -93,14 +118,13 @@ class World:
             if role:
                 ended = today - datetime.timedelta(days=1) if name == "tksk_ended" else None
                 Assignment.objects.create(
-                    user=user, role=role, wilayah_id=region, starts_on=datetime.date(2026, 1, 1), ends_on=ended
-                )
+                    user=user, role=role, wilayah_id=region, starts_on=datetime.date(2026, 1, 1), ends_on=ended,
+                    lks=self.objects["lks"]["lks_bjm"] if role == Role.OPERATOR_LKS else None,
+                )  # fmt: skip
             self.users[name] = user
         # Users as objects: a colleague in Kalsel, a TKSK in Kalsel, and an admin of Kalteng.
-        self.objects = {
-            "person": {},
-            "user": {f"user_{n}": self.users[n] for n in ("operator_bjm", "tksk_cempaka", "admin_kalteng")},
-        }
+        self.objects["person"] = {}
+        self.objects["user"] = {f"user_{n}": self.users[n] for n in ("operator_bjm", "tksk_cempaka", "admin_kalteng")}
         self.objects["household"], self.objects["category"], self.objects["case"] = {}, {}, {}
         lut = PpksCategory.objects.get(code="PPKS-08")
         for name, (code, nik) in PERSONS.items():
@@ -123,7 +147,28 @@ class World:
                 opened_at=timezone.now(),
             )
 
+        # Beside each LKS: an open application, a pending change request, and a resident.
+        for name, (_, resident) in LKS.items():
+            lks = self.objects["lks"][name]
+            suffix = name[4:]
+            self.objects["registration"][f"r_{suffix}"] = Registration.objects.create(
+                lks=lks, applied_on=today, applied_by=self.users["admin_kalsel"]
+            )
+            self.objects["change_request"][f"u_{suffix}"] = ChangeRequest.objects.create(
+                lks=lks, changes={"npwp": {"old": "", "new": "1"}}, requested_by=self.users["admin_kalsel"],
+                requested_at=timezone.now(),
+            )  # fmt: skip
+            self.objects["placement"][f"pl_{suffix}"] = Placement.objects.create(
+                lks=lks, person=self.objects["person"][resident], admitted_on=datetime.date(2026, 1, 5),
+                created_by=self.users["admin_kalsel"],
+            )  # fmt: skip
+
     def sees(self, persona: str, family: str) -> set[str]:
+        if family in ("registration", "change_request", "placement"):
+            prefix = {"registration": "r_", "change_request": "u_", "placement": "pl_"}[family]
+            return {prefix + name[4:] for name in self.SEES["lks"].get(persona, set())}
+        if family == "lks":
+            return self.SEES["lks"].get(persona, set())
         if family == "user":
             return {f"user_{n}" for n in self.SEES["user"].get(persona, set())}
         persons = self.SEES["person"].get(persona, set())
@@ -429,6 +474,102 @@ MATRIX = {
         ),
         Route("ppks-api:category-list", "login", api=True),
         Route("ppks-api:referensi-list", "login", api=True),
+        # Welfare institutions (LKS): the region's Dinsos roles; the Operator LKS only their own
+        Route("lks:lks_list", "list", allowed=LKS_READERS, family="lks"),
+        Route("lks:lks_create", "function", allowed=SUPERVISORS),
+        Route("lks:lks_export", "list", allowed=SUPERVISORS, family="lks"),
+        Route("lks:expiry_list", "function", allowed=LKS_READERS),
+        Route("lks:queue", "function", allowed=SUPERVISORS),
+        Route("lks:lks", "object", allowed=LKS_READERS, family="lks", kwargs=pk),
+        Route(
+            "lks:lks_edit",
+            "object",
+            allowed=LKS_READERS,
+            family="lks",
+            kwargs=pk,
+            acts_on=lambda persona, obj: persona in LKS_KEEPERS,
+        ),  # fmt: skip
+        *(
+            Route(name, "object", allowed=LKS_KEEPERS, family="lks", kwargs=pk)
+            for name in (
+                "lks:registration_apply",
+                "lks:board_member_add",
+                "lks:staff_add",
+                "lks:assistance_add",
+                "lks:document_upload",
+            )
+        ),  # fmt: skip
+        *(
+            Route(name, "object", allowed=SUPERVISORS, family="lks", kwargs=pk)
+            for name in ("lks:registration_record", "lks:accreditation_add", "lks:placement_create")
+        ),
+        *(
+            Route(name, "object", allowed=LKS_KEEPERS, family="lks", kwargs=kwargs, method="post", check_success=False)
+            for name, kwargs in [
+                ("lks:board_member_end", lambda lks: {"pk": lks.pk, "member_pk": 0}),
+                ("lks:staff_end", lambda lks: {"pk": lks.pk, "staff_pk": 0}),
+            ]
+        ),
+        Route(
+            "lks:document",
+            "object",
+            allowed=LKS_READERS,
+            family="lks",
+            check_success=False,
+            kwargs=lambda lks: {"pk": lks.pk, "document_pk": 0},
+        ),  # fmt: skip
+        Route("lks:registration", "object", allowed=LKS_READERS, family="registration", kwargs=pk),
+        *(
+            Route(
+                name,
+                "object",
+                allowed=SUPERVISORS,
+                family="registration",
+                kwargs=pk,
+                method="post",
+                check_success=False,
+            )
+            for name in (
+                "lks:registration_check",
+                "lks:registration_visit",
+                "lks:registration_issue",
+                "lks:registration_reject",
+            )
+        ),  # fmt: skip
+        Route(
+            "lks:change_request_decide",
+            "object",
+            allowed=SUPERVISORS,
+            family="change_request",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+        ),  # fmt: skip
+        # Residents: by-name data for the supervisors, social workers and the LKS's own operator
+        Route("lks:resident_list", "object", allowed=LKS_READERS, family="lks", kwargs=pk),
+        Route("lks:resident_export", "object", allowed=LKS_KEEPERS, family="lks", kwargs=pk),
+        Route("lks:placement", "object", allowed=LKS_READERS, family="placement", kwargs=pk),
+        Route(
+            "lks:placement_exit",
+            "object",
+            allowed=LKS_READERS,
+            family="placement",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+            acts_on=lambda persona, obj: persona in LKS_KEEPERS,
+        ),  # fmt: skip
+        Route("lks-api:lks-list", "list", allowed=LKS_READERS, family="lks", api=True),
+        Route("lks-api:lks-detail", "object", allowed=LKS_READERS, family="lks", kwargs=pk, api=True),
+        *(
+            Route(name, "object", allowed=LKS_READERS, family="lks", kwargs=pk, api=True)
+            for name in ("lks-api:lks-residents", "lks-api:lks-accreditations", "lks-api:lks-registrations")
+        ),
+        Route("lks-api:lks-expiring", "function", allowed=LKS_READERS, api=True),
+        Route("lks-api:type-list", "login", api=True),
+        # The user's own inbox
+        Route("inbox:list", "login"),
+        Route("inbox:read", "login", method="post", user_status=302),
         # Audit
         Route("audit:event_list", "function", allowed=AUDITORS),
         Route("audit:change_list", "function", allowed=AUDITORS),

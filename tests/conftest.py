@@ -7,6 +7,9 @@ KESOS_REQUIRE_SERVICES=1 (CI) a missing service fails the run instead, so CI nev
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,6 +22,7 @@ from kesos.wilayah.services import wilayah_load
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("KESOS_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("KESOS_CHROMIUM", "/usr/bin/chromium")
 # The broker the settings found in the environment; unit tests run tasks eagerly whatever it is.
@@ -53,13 +57,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_rows(django_db_blocker):
     """For transactional tests: a flush empties the rows the data migrations seeded (PPKS categories,
-    reference lists); put them back."""
+    reference lists, LKS types); put them back."""
+    from lks import reference_data as lks_reference
+    from lks.models import LksType
     from ppks import reference_data
     from ppks.models import PpksCategory, Referensi
 
     with django_db_blocker.unblock():
         if not PpksCategory.objects.exists():
             reference_data.seed(PpksCategory, Referensi)
+        if not LksType.objects.exists():
+            lks_reference.seed(LksType)
 
 
 @pytest.fixture
@@ -68,6 +76,47 @@ def wilayah_table(django_db_blocker):
     with django_db_blocker.unblock():
         if not Wilayah.objects.filter(code="63").exists():
             wilayah_load()
+
+
+# --- A real Celery worker ------------------------------------------------------------------------
+def database_url_of_the_test_database() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker_process(transactional_db):
+    """`celery -A kesos worker` in its own process, reading the test database."""
+    queue = f"uji-{os.getpid()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of_the_test_database(),
+        "CELERY_BROKER_URL": BROKER_URL,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "kesos",
+        "worker",
+        "--pool=prefork",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "-l",
+        "warning",
+        "-n",
+        f"{queue}@%h",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    yield queue
+    process.terminate()
+    output = process.communicate(timeout=30)[0].decode()
+    assert "Traceback" not in output, output
 
 
 # --- Browser -------------------------------------------------------------------------------------

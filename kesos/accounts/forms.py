@@ -38,16 +38,48 @@ class StyledForm(StyledFormMixin, forms.Form):
 def _wilayah_field(actor, **kwargs) -> WilayahField:
     field = WilayahField(
         label="Wilayah tugas",
+        required=False,  # not for an Operator LKS; _check_role_target asks for it for the other roles
         depth=Level.KECAMATAN,
         require_depth=False,
         help_text="Provinsi untuk Admin, Pimpinan dan Auditor; kabupaten/kota untuk Operator; "
-        "kecamatan untuk TKSK; kabupaten/kota atau kecamatan untuk Pekerja Sosial.",
+        "kecamatan untuk TKSK; kabupaten/kota atau kecamatan untuk Pekerja Sosial; "
+        "untuk Operator LKS kosongkan dan pilih LKS-nya.",
         error_messages={"invalid_choice": "Wilayah tidak dikenal, sudah tidak aktif, atau di luar kewenangan Anda."},
         **kwargs,
     )
     field.limit_to(selectors.admin_province(actor=actor))
     field.queryset = field.queryset.filter(scope_of(actor).region_q("code", Role.ADMIN_PROVINSI))
     return field
+
+
+def _lks_field(actor) -> forms.ModelChoiceField:
+    """The LKS an Operator LKS will keep: those of the admin's province."""
+    from lks.selectors import lks_choices
+
+    return forms.ModelChoiceField(
+        label="LKS yang dikelola",
+        queryset=lks_choices(user=actor),
+        required=False,
+        empty_label="Pilih LKS",
+        help_text="Hanya untuk peran Operator LKS; wilayah tugasnya mengikuti kabupaten/kota LKS ini, "
+        "jadi wilayah tugas tidak perlu dipilih.",
+        error_messages={"invalid_choice": "LKS tidak dikenal atau di luar kewenangan Anda."},
+    )
+
+
+def _check_role_target(form: forms.Form, cleaned: dict) -> None:
+    """An Operator LKS needs an LKS; every other role needs a region (the service says so too)."""
+    role = cleaned.get("role")
+    if not role or "lks" in form.errors or "wilayah" in form.errors:
+        return
+    if role == Role.OPERATOR_LKS:
+        if cleaned.get("lks") is None:
+            form.add_error("lks", "Pilih LKS yang dikelola operator ini.")
+    else:
+        if cleaned.get("lks") is not None:
+            form.add_error("lks", "LKS hanya dipilih untuk peran Operator LKS.")
+        if cleaned.get("wilayah") is None:
+            form.add_error("wilayah", "Pilih wilayah tugas.")
 
 
 def _password_fields(form: forms.Form) -> None:
@@ -95,12 +127,15 @@ class UserCreateForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = selectors.office_choices(actor=actor)
         self.fields["wilayah"] = _wilayah_field(actor)
+        self.fields["lks"] = _lks_field(actor)
+        self.fields["lks"].widget.attrs.setdefault("class", "form-select")
         _password_fields(self)
         for name in ("password", "password_confirm"):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
 
     def clean(self):
         cleaned = super().clean()
+        _check_role_target(self, cleaned)
         _check_password_confirm(self, cleaned)
         return cleaned
 
@@ -141,4 +176,11 @@ class AssignmentForm(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wilayah"] = _wilayah_field(actor)
-        self.order_fields(["role", "wilayah", "starts_on"])
+        self.fields["lks"] = _lks_field(actor)
+        self.fields["lks"].widget.attrs.setdefault("class", "form-select")
+        self.order_fields(["role", "wilayah", "lks", "starts_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_role_target(self, cleaned)
+        return cleaned

@@ -113,6 +113,15 @@ class Assignment(TimeStampedModel):
         blank=True,
         help_text="Provinsi, kabupaten/kota atau kecamatan tempat peran ini berlaku.",
     )
+    lks = models.ForeignKey(
+        "lks.Lks",
+        verbose_name="LKS",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operator_assignments",
+        help_text="Untuk Operator LKS: lembaga yang datanya ia kelola.",
+    )
     starts_on = models.DateField("mulai", default=timezone.localdate)
     ends_on = models.DateField(
         "berakhir", null=True, blank=True, help_text="Hari pertama peran ini tidak berlaku lagi."
@@ -128,9 +137,41 @@ class Assignment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="assignment_ends_after_start",
-            )
+            ),
+            # An Operator LKS works for one institution; other roles are not tied to one.
+            models.CheckConstraint(
+                condition=Q(role="operator_lks", lks__isnull=False) | (~Q(role="operator_lks") & Q(lks__isnull=True)),
+                name="assignment_lks_for_lks_operator",
+            ),
         ]
 
     def __str__(self):
-        where = f" — {self.wilayah.label}" if self.wilayah_id else ""
+        where = f" — {self.lks}" if self.lks_id else (f" — {self.wilayah.label}" if self.wilayah_id else "")
         return f"{self.get_role_display()}{where}"
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (an expiring Tanda Daftar, a change to verify…).
+
+    `key` names what the message is about, so a daily job that runs twice tells each user once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="pengguna", on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField("kunci", max_length=120)
+    title = models.CharField("judul", max_length=200)
+    body = models.TextField("isi", blank=True)
+    url = models.CharField("tautan", max_length=300, blank=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    read_at = models.DateTimeField("dibaca", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notifikasi"
+        verbose_name_plural = "notifikasi"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title

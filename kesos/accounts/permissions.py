@@ -13,7 +13,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 
 from .models import Role
-from .scope import BY_NAME_ROLES, SUPERVISOR_ROLES, scope_of
+from .scope import BY_NAME_ROLES, LKS_REGION_ROLES, SUPERVISOR_ROLES, scope_of
 
 access = rules.RuleSet()
 
@@ -37,6 +37,16 @@ is_supervisor = _role_in_region(*SUPERVISOR_ROLES)
 is_pekerja_sosial = _role_in_region(Role.PEKERJA_SOSIAL)
 reads_by_name = _role_in_region(*BY_NAME_ROLES)
 is_auditor = _role_in_region(Role.AUDITOR)
+reads_lks_region = _role_in_region(*LKS_REGION_ROLES)
+
+
+@rules.predicate
+def operates_lks(user, obj=None):
+    """An Operator LKS of the object's LKS (objects expose `scope_lks_id`), or of any LKS without an object."""
+    scope = scope_of(user)
+    if obj is None:
+        return bool(scope.lks)
+    return getattr(obj, "scope_lks_id", None) in scope.lks
 
 
 @rules.predicate
@@ -78,6 +88,21 @@ access.add_rule("ppks.verify", is_supervisor)
 # only the assigned worker and the supervisors of the case's region.
 access.add_rule("ppks.view_sensitive", is_supervisor | is_assigned_worker)
 access.add_rule("ppks.merge", is_supervisor)
+
+# --- Welfare institutions (LKS) ------------------------------------------------------------------
+access.add_rule("lks.view", reads_lks_region | operates_lks)
+access.add_rule("lks.add", is_supervisor)
+# The LKS operator keeps their own profile; legal and registration data they change wait for the
+# Dinsos to verify (lks.verify) before they take effect.
+access.add_rule("lks.change", is_supervisor | operates_lks)
+access.add_rule("lks.apply", is_supervisor | operates_lks)
+access.add_rule("lks.verify", is_supervisor)
+# Residents are by-name data about children, the elderly and people with disabilities.
+access.add_rule("lks.view_residents", is_supervisor | is_pekerja_sosial | operates_lks)
+access.add_rule("lks.place", is_supervisor)
+access.add_rule("lks.change_resident", is_supervisor | operates_lks)
+access.add_rule("lks.export_residents", is_supervisor | operates_lks)
+access.add_rule("lks.view_resident_nik", is_supervisor | operates_lks)
 
 # --- Accounts, audit, data-subject requests ------------------------------------------------------
 access.add_rule("accounts.manage_users", is_admin_provinsi)

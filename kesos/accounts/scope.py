@@ -21,6 +21,8 @@ BY_NAME_ROLES = (Role.ADMIN_PROVINSI, Role.OPERATOR_KABKOTA, Role.PEKERJA_SOSIAL
 SUPERVISOR_ROLES = (Role.ADMIN_PROVINSI, Role.OPERATOR_KABKOTA)
 # Roles that see dashboards and aggregate recaps of their region.
 AGGREGATE_ROLES = (Role.ADMIN_PROVINSI, Role.OPERATOR_KABKOTA, Role.PIMPINAN)
+# Roles that read the LKS registry of their region (an Operator LKS reads only their own LKS).
+LKS_REGION_ROLES = (Role.ADMIN_PROVINSI, Role.OPERATOR_KABKOTA, Role.PEKERJA_SOSIAL)
 # Roles that must pass a second factor (TOTP) when KESOS_REQUIRE_2FA is on.
 SECOND_FACTOR_ROLES = (Role.ADMIN_PROVINSI, Role.OPERATOR_KABKOTA, Role.OPERATOR_LKS)
 
@@ -36,13 +38,15 @@ class Scope:
 
     user_id: int | None
     regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The LKS the user operates (Operator LKS assignments name their institution).
+    lks: tuple[int, ...] = ()
 
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(self.regions)
 
     def has_role(self, *roles: str) -> bool:
-        return any(role in self.regions for role in roles)
+        return any(role in self.regions for role in roles) or (Role.OPERATOR_LKS in roles and bool(self.lks))
 
     def regions_for(self, *roles: str) -> tuple[str, ...]:
         """The region codes held under any of `roles`, without codes nested in another one."""
@@ -71,10 +75,19 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     regions: dict[str, set[str]] = {}
-    for role, code in user.assignments.current().values_list("role", "wilayah_id"):
-        if code:
+    lks: set[int] = set()
+    for role, code, lks_id in user.assignments.current().values_list("role", "wilayah_id", "lks_id"):
+        if role == Role.OPERATOR_LKS:
+            # An LKS operator's reach is their institution, not the region it lies in.
+            if lks_id:
+                lks.add(lks_id)
+        elif code:
             regions.setdefault(role, set()).add(code)
-    scope = Scope(user_id=user.pk, regions={role: tuple(sorted(codes)) for role, codes in regions.items()})
+    scope = Scope(
+        user_id=user.pk,
+        regions={role: tuple(sorted(codes)) for role, codes in regions.items()},
+        lks=tuple(sorted(lks)),
+    )
     user._kesos_scope = scope
     return scope
 

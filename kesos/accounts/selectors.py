@@ -40,7 +40,7 @@ def user_list(*, actor, filters: dict | None = None, page: int | str = 1) -> Pag
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.current().select_related("wilayah").order_by("role", "wilayah_id"),
+                queryset=Assignment.objects.current().select_related("wilayah", "lks").order_by("role", "wilayah_id"),
                 to_attr="current_assignments",
             )
         )
@@ -58,7 +58,7 @@ def user_get(*, actor, pk) -> User:
 
 def user_assignments(*, actor, user) -> list[Assignment]:
     """All of a visible user's assignments, newest first (the caller got `user` from `user_get`)."""
-    return list(user.assignments.select_related("wilayah").order_by("-starts_on", "-pk"))
+    return list(user.assignments.select_related("wilayah", "lks").order_by("-starts_on", "-pk"))
 
 
 def assignment_get(*, actor, user, pk) -> Assignment:

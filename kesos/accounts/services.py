@@ -32,6 +32,7 @@ ROLE_LEVELS: dict[str, tuple[frozenset[int], str]] = {
     Role.PIMPINAN: (frozenset({Level.PROVINSI}), "Pimpinan ditugaskan per provinsi."),
     Role.AUDITOR: (frozenset({Level.PROVINSI}), "Auditor ditugaskan per provinsi."),
     Role.OPERATOR_KABKOTA: (frozenset({Level.KABKOTA}), "Operator Dinsos ditugaskan per kabupaten/kota."),
+    # The kab/kota of the LKS they operate: derived from the LKS, never chosen (see _lks_grant).
     Role.OPERATOR_LKS: (frozenset({Level.KABKOTA}), "Operator LKS ditugaskan per kabupaten/kota."),
     Role.PEKERJA_SOSIAL: (
         frozenset({Level.KABKOTA, Level.KECAMATAN}),
@@ -67,6 +68,27 @@ def _grant_errors(actor, role: str, wilayah: Wilayah | None) -> dict[str, str]:
     return errors
 
 
+def _lks_grant(actor, role: str, lks, wilayah: Wilayah | None) -> tuple[Wilayah | None, dict[str, str]]:
+    """An Operator LKS works for one LKS the actor can see; their region is that LKS's kab/kota.
+    Other roles are not tied to an LKS. Returns the region to assign and what is wrong (field → message)."""
+    if role != Role.OPERATOR_LKS:
+        return wilayah, ({"lks": "LKS hanya dipilih untuk peran Operator LKS."} if lks is not None else {})
+    from lks.models import Lks
+
+    if lks is None:
+        return None, {"lks": "Pilih LKS yang dikelola operator ini."}
+    if (
+        lks.pk is None
+        or not Lks.objects.visible_to(actor).filter(pk=lks.pk).exists()
+        or not _admin_covers(actor, lks.wilayah_id)
+    ):
+        return None, {"lks": "LKS di luar kewenangan Anda."}
+    kabkota = Wilayah.objects.filter(code=lks.wilayah_id[:5]).first()
+    if kabkota is None or not kabkota.active:
+        return None, {"lks": "Kabupaten/kota LKS ini sudah tidak aktif."}
+    return kabkota, {}
+
+
 def _office_errors(actor, office: Office | None) -> dict[str, str]:
     if office is None:
         return {"office": "Pilih dinas tempat pengguna bekerja."}
@@ -89,15 +111,14 @@ def _forget(actor, user: User) -> None:
         forget_scope(actor)
 
 
-def _assignment_create(*, actor, user: User, role: str, wilayah: Wilayah, starts_on: datetime.date) -> Assignment:
-    assignment = Assignment.objects.create(user=user, role=role, wilayah=wilayah, starts_on=starts_on)
-    audit_record(
-        action=actions.ASSIGNMENT_ADD,
-        actor=actor,
-        obj=assignment,
-        wilayah_code=wilayah.code,
-        detail={"user": user.username, "role": role, "wilayah": wilayah.code, "starts_on": starts_on.isoformat()},
-    )
+def _assignment_create(
+    *, actor, user: User, role: str, wilayah: Wilayah, starts_on: datetime.date, lks=None
+) -> Assignment:
+    assignment = Assignment.objects.create(user=user, role=role, wilayah=wilayah, lks=lks, starts_on=starts_on)
+    detail = {"user": user.username, "role": role, "wilayah": wilayah.code, "starts_on": starts_on.isoformat()}
+    if lks is not None:
+        detail["lks"] = lks.pk
+    audit_record(action=actions.ASSIGNMENT_ADD, actor=actor, obj=assignment, wilayah_code=wilayah.code, detail=detail)
     _forget(actor, user)
     return assignment
 
@@ -113,9 +134,11 @@ def user_create(
     nip: str = "",
     phone: str = "",
     role: str,
-    wilayah: Wilayah,
+    wilayah: Wilayah | None = None,
+    lks=None,
 ) -> User:
-    """Create an account with its first assignment, starting today."""
+    """Create an account with its first assignment, starting today. An Operator LKS gets `lks` (required
+    for that role, refused for the others) and the LKS's kab/kota as region, whatever `wilayah` says."""
     require(actor, MANAGE)
     username = (username or "").strip()
     user = User(username=username, full_name=full_name.strip(), nip=nip.strip(), phone=phone.strip(), office=office)
@@ -132,7 +155,8 @@ def user_create(
     if not user.full_name:
         errors["full_name"] = "Isi nama lengkap."
     errors |= _office_errors(actor, office)
-    errors |= _grant_errors(actor, role, wilayah)
+    wilayah, lks_errors = _lks_grant(actor, role, lks, wilayah)
+    errors |= lks_errors or _grant_errors(actor, role, wilayah)
     errors |= _password_errors(password, user)
     if errors:
         raise ValidationError(errors)
@@ -142,9 +166,10 @@ def user_create(
         action=actions.USER_CREATE,
         actor=actor,
         obj=user,
-        detail={"username": user.username, "office": office.pk, "role": role, "wilayah": wilayah.code},
+        detail={"username": user.username, "office": office.pk, "role": role, "wilayah": wilayah.code}
+        | ({"lks": lks.pk} if lks is not None else {}),
     )
-    _assignment_create(actor=actor, user=user, role=role, wilayah=wilayah, starts_on=timezone.localdate())
+    _assignment_create(actor=actor, user=user, role=role, wilayah=wilayah, lks=lks, starts_on=timezone.localdate())
     return user
 
 
@@ -224,19 +249,24 @@ def user_reset_second_factor(*, actor, user: User) -> int:
 
 @transaction.atomic
 def assignment_add(
-    *, actor, user: User, role: str, wilayah: Wilayah, starts_on: datetime.date | None = None
+    *, actor, user: User, role: str, wilayah: Wilayah | None = None, starts_on: datetime.date | None = None, lks=None
 ) -> Assignment:
+    """Give a user one more role. For an Operator LKS, `lks` names the institution and sets the region."""
     require(actor, MANAGE)
     _require_visible(actor, user)
     starts_on = starts_on or timezone.localdate()
-    if errors := _grant_errors(actor, role, wilayah):
+    wilayah, errors = _lks_grant(actor, role, lks, wilayah)
+    if errors := errors or _grant_errors(actor, role, wilayah):
         raise ValidationError(errors)
-    overlapping = Assignment.objects.filter(user=user, role=role, wilayah=wilayah).filter(
+    same = {"lks": lks} if role == Role.OPERATOR_LKS else {"wilayah": wilayah}
+    overlapping = Assignment.objects.filter(user=user, role=role, **same).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)
     )
     if overlapping.exists():
+        if role == Role.OPERATOR_LKS:
+            raise ValidationError({"lks": "Pengguna ini sudah menjadi Operator LKS tersebut."})
         raise ValidationError({"role": "Pengguna ini sudah memegang peran tersebut di wilayah itu."})
-    return _assignment_create(actor=actor, user=user, role=role, wilayah=wilayah, starts_on=starts_on)
+    return _assignment_create(actor=actor, user=user, role=role, wilayah=wilayah, lks=lks, starts_on=starts_on)
 
 
 @transaction.atomic

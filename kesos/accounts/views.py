@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kesos.core.adapters import add_service_errors
+from kesos.core.pagination import page_of
 
-from . import selectors, services
+from . import notifications, selectors, services
 from .forms import (
     AssignmentForm,
     UserCreateForm,
@@ -74,6 +75,7 @@ def user_create(request):
                 phone=data["phone"],
                 role=data["role"],
                 wilayah=data["wilayah"],
+                lks=data["lks"],
             ),
         )
         if user is not None:
@@ -196,6 +198,7 @@ def assignment_add(request, pk):
                 user=target,
                 role=data["role"],
                 wilayah=data["wilayah"],
+                lks=data["lks"],
                 starts_on=data["starts_on"],
             ),
         )
@@ -218,3 +221,17 @@ def assignment_end(request, pk, assignment_pk):
     else:
         messages.success(request, f"Penugasan {assignment} diakhiri; aksesnya berhenti mulai hari ini.")
     return redirect("accounts:user", pk=target.pk)
+
+
+# --- The user's own inbox ---------------------------------------------------------------------------
+@login_required
+def notification_list(request):
+    page = page_of(notifications.notification_list(user=request.user), request, 30)
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    notifications.notifications_mark_read(actor=request.user)
+    return redirect("inbox:list")

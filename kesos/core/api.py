@@ -1,9 +1,16 @@
 """REST framework hooks shared by every API view."""
 
+from django.core.exceptions import ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kesos.accounts.permissions import can
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+
+from .adapters import api_validation_error
+from .versioning import STALE_MESSAGE, StaleEdit
 
 
 def exception_handler(exc, context):
@@ -13,3 +20,33 @@ def exception_handler(exc, context):
     if response is not None and response.status_code == 403 and request is not None and request.user.is_authenticated:
         audit_record(action=actions.DENIED, actor=request.user, detail={"reason": str(exc)[:200]})
     return response
+
+
+class Conflict(APIException):
+    """409: the record changed since the client read it (kesos.core.versioning.StaleEdit)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class RuleGate:
+    """A viewset mixin: roles without `gate_rule` are refused outright (403) before anything else;
+    objects out of the user's scope are then 404 through the selectors."""
+
+    gate_rule: str
+    gate_message: str = "Peran Anda tidak dapat menggunakan layanan ini."
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not can(request.user, self.gate_rule):
+            raise PermissionDenied(self.gate_message)
+
+
+def service_call(call):
+    """Run a service for the API: its ValidationError becomes a 400, a stale version a 409."""
+    try:
+        return call()
+    except StaleEdit as exc:
+        raise Conflict(STALE_MESSAGE) from exc
+    except ValidationError as exc:
+        raise api_validation_error(exc) from exc

@@ -24,9 +24,10 @@ def load_demo() -> DemoReport:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Data demo tidak boleh dimuat di produksi (KESOS_ENV=production).")
     from kesos.accounts.demo import load_accounts
+    from lks.demo import load_lks
     from ppks.demo import load_persons
 
     report = DemoReport()
-    for step in (load_accounts, load_persons):
+    for step in (load_accounts, load_persons, load_lks):
         step(report)
     return report

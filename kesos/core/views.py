@@ -23,7 +23,7 @@ def healthz(request):
 
 @login_required
 def home(request):
-    assignments = request.user.assignments.current().select_related("wilayah")
+    assignments = request.user.assignments.current().select_related("wilayah", "lks")
     return render(request, "home.html", {"assignments": assignments})
 
 

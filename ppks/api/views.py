@@ -2,14 +2,14 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from kesos.accounts.permissions import can, require
+from kesos.accounts.permissions import require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
+from kesos.core.api import Conflict, RuleGate
 
 from .. import selectors, services
 from ..services import attachments as attachment_services
@@ -34,18 +34,11 @@ from .serializers import (
 )
 
 
-class ByNameAccess:
+class ByNameAccess(RuleGate):
     """Roles without by-name access are refused outright (403); out-of-scope records are 404."""
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not can(request.user, "ppks.view_person"):
-            raise PermissionDenied("Peran Anda tidak dapat melihat data perorangan.")
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+    gate_rule = "ppks.view_person"
+    gate_message = "Peran Anda tidak dapat melihat data perorangan."
 
 
 @extend_schema_view(

@@ -13,6 +13,7 @@ from kesos.accounts.models import Office
 from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core.versioning import STALE_MESSAGE, StaleEdit
 
 from .. import workflow
 from ..models import Case, CaseTransition, Household, HouseholdMember, Person, PersonCategory, RefKind
@@ -26,11 +27,6 @@ PERSON_FIELDS = (
     "legal_basis",
 )  # fmt: skip
 HOUSEHOLD_FIELDS = ("no_kk", "wilayah", "address", "rt", "rw")
-STALE_MESSAGE = "Data ini telah diubah oleh pengguna lain sejak Anda membukanya. Muat ulang halaman lalu ulangi."
-
-
-class StaleEdit(ValidationError):
-    """The record changed since the user loaded it (optimistic locking)."""
 
 
 @dataclass

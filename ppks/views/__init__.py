@@ -55,6 +55,9 @@ def person_list(request):
 @login_required
 @require_GET
 def person_detail(request, pk):
+    from kesos.accounts.permissions import can
+    from lks import selectors as lks_selectors
+
     require(request.user, "ppks.view_person")
     person = selectors.person_get(user=request.user, pk=pk)
     audit_record(action=actions.VIEW, actor=request.user, obj=person)
@@ -66,6 +69,9 @@ def person_detail(request, pk):
         "cases": selectors.person_cases(user=request.user, person=person),
         "timeline": timeline.person_timeline(user=request.user, person=person),
     }
+    if can(request.user, "lks.view_residents"):
+        # Where the person lives or lived in an LKS (one query; roles outside the LKS registry skip it).
+        context["placements"] = list(lks_selectors.person_placements(user=request.user, person=person))
     return render(request, "ppks/person.html", context)
 
 
@@ -404,10 +410,19 @@ def household_case_open(request, pk):
 @login_required
 @require_GET
 def case_detail(request, pk):
+    from kesos.accounts.permissions import can
+    from lks import selectors as lks_selectors
+
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)
     audit_record(action=actions.VIEW, actor=request.user, obj=case)
-    return render(request, "ppks/case.html", case_context(case))
+    context = case_context(case)
+    if case.person_id and can(request.user, "lks.view_residents"):
+        # The LKS this case placed its person in (one query; roles outside the LKS registry skip it).
+        context["placements"] = list(
+            lks_selectors.person_placements(user=request.user, person=case.person).filter(case=case)
+        )
+    return render(request, "ppks/case.html", context)
 
 
 def case_context(case, **bound_forms) -> dict:

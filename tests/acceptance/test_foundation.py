@@ -201,8 +201,8 @@ def test_a_fresh_clone_serves_the_app_with_the_first_command(tmp_path):
 
     db = sqlite3.connect(clone / "db.sqlite3")
     users = db.execute("SELECT count(*), count(DISTINCT username) FROM accounts_user").fetchone()
-    assert users[0] == users[1] == 10
-    assert db.execute("SELECT count(*) FROM accounts_assignment").fetchone()[0] == 9
+    assert users[0] == users[1] == 11
+    assert db.execute("SELECT count(*) FROM accounts_assignment").fetchone()[0] == 10
     assert db.execute("SELECT count(*) FROM accounts_office").fetchone()[0] == 5
     assert db.execute("SELECT count(*) FROM wilayah_wilayah WHERE active").fetchone()[0] == 91599
 
@@ -224,5 +224,5 @@ def test_the_demo_data_can_be_loaded_twice_without_duplicates():
     call_command("load_demo")
     first = (User.objects.count(), Assignment.objects.count(), Office.objects.count())
     call_command("load_demo")
-    assert (User.objects.count(), Assignment.objects.count(), Office.objects.count()) == first == (10, 9, 5)
+    assert (User.objects.count(), Assignment.objects.count(), Office.objects.count()) == first == (11, 10, 5)
     assert Office.objects.get(name="Dinas Sosial Kabupaten Muara Enim").head_name == "Drs. Bhakti, M.Si."
