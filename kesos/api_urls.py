@@ -6,4 +6,5 @@ urlpatterns = [
     path("wilayah/", include("kesos.wilayah.api.urls")),
     path("ppks/", include("ppks.api.urls")),
     path("lks/", include("lks.api.urls")),
+    path("pilar/", include("pilar.api.urls")),
 ]

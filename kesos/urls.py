@@ -19,6 +19,7 @@ urlpatterns = [
     path("pengguna/", include("kesos.accounts.urls")),
     path("notifikasi/", include("kesos.accounts.inbox_urls")),
     path("lks/", include("lks.urls")),
+    path("pilar/", include("pilar.urls")),
     path("audit/", include("kesos.audit.urls")),
     path("ppks/", include("ppks.urls")),
     path("wilayah/", include("kesos.wilayah.urls")),

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kesos.accounts.models import Assignment, Office, Role, User
 from lks.models import ChangeRequest, Lks, Placement, Registration
+from pilar.models import Event, Member, MonthlyReport, Nomination, PilarType, Posting, Selection
 from ppks.models import Case, Household, Person, PersonCategory, PpksCategory
 
 # --- The world: personas in different regions, and objects in and out of their scope -------------
@@ -60,6 +61,13 @@ SUPERVISORS = {"admin_kalsel", "admin_kalteng", "operator_bjm", "operator_bjb"}
 LKS_READERS = SUPERVISORS | {"peksos_bjm", "operator_lks"}
 LKS_KEEPERS = SUPERVISORS | {"operator_lks"}  # edit the profile, apply, upload
 ADMINS = {"admin_kalsel", "admin_kalteng"}
+AGGREGATES = SUPERVISORS | {"pimpinan"}
+TKSK_SELF = {"tksk_cempaka"}  # the TKSK whose pilar record (m_cempaka) is linked to their account
+
+# Pilar: TKSK posted on a kecamatan (the one in Cempaka is tksk_cempaka's own record), and events
+# organised by a province or a kab/kota. Reports belong to a member; nominations to an event.
+MEMBERS = {"m_bjm": "63.71.01", "m_cempaka": "63.72.03", "m_kalteng": "62.71.01"}
+EVENTS = {"e_kalsel": ("63", "m_bjm"), "e_bjm": ("63.71", "m_bjm"), "e_kalteng": ("62", "m_kalteng")}
 AUDITORS = {"auditor"}
 EVERYONE = set(PERSONAS)
 
@@ -85,6 +93,19 @@ class World:
             "operator_bjb": {"lks_bjb"},
             "peksos_bjm": {"lks_bjm"},
             "operator_lks": {"lks_bjm"},
+        },
+        "member": {
+            "admin_kalsel": {"m_bjm", "m_cempaka"},
+            "admin_kalteng": {"m_kalteng"},
+            "operator_bjm": {"m_bjm"},
+            "operator_bjb": {"m_cempaka"},
+            "tksk_cempaka": {"m_cempaka"},
+        },
+        # Events are the organiser's: a provincial event is not a kab/kota operator's.
+        "event": {
+            "admin_kalsel": {"e_kalsel", "e_bjm"},
+            "admin_kalteng": {"e_kalteng"},
+            "operator_bjm": {"e_bjm"},
         },
         # Users an Admin Provinsi manages: those of their province.
         "user": {
@@ -163,7 +184,35 @@ class World:
                 created_by=self.users["admin_kalsel"],
             )  # fmt: skip
 
+        # Pilar: members with a posting, a report each, events (selections) with a nomination each.
+        tksk = PilarType.objects.get(code="tksk")
+        self.objects["member"], self.objects["report"] = {}, {}
+        for name, code in MEMBERS.items():
+            user = self.users["tksk_cempaka"] if name == "m_cempaka" else None
+            member = Member.objects.create(type=tksk, name=f"Pilar {name}", wilayah_id=code, user=user)
+            Posting.objects.create(member=member, wilayah_id=code, starts_on=datetime.date(2025, 1, 1))
+            self.objects["member"][name] = member
+            self.objects["report"][f"rp_{name[2:]}"] = MonthlyReport.objects.create(
+                member=member, month=today.replace(day=1), wilayah_id=code
+            )
+        self.objects["event"], self.objects["nomination"] = {}, {}
+        for name, (code, nominee) in EVENTS.items():
+            event = Event.objects.create(
+                kind="seleksi", name=f"Seleksi {name}", starts_on=today, ends_on=today, venue="Aula", wilayah_id=code
+            )
+            self.objects["event"][name] = event
+            selection = Selection.objects.create(event=event)
+            self.objects["nomination"][f"n_{name[2:]}"] = Nomination.objects.create(
+                selection=selection, member=self.objects["member"][nominee], kabkota_id=MEMBERS[nominee][:5]
+            )
+
     def sees(self, persona: str, family: str) -> set[str]:
+        if family == "report":
+            return {f"rp_{name[2:]}" for name in self.SEES["member"].get(persona, set())}
+        if family == "nomination":
+            return {f"n_{name[2:]}" for name in self.SEES["event"].get(persona, set())}
+        if family in ("member", "event"):
+            return self.SEES[family].get(persona, set())
         if family in ("registration", "change_request", "placement"):
             prefix = {"registration": "r_", "change_request": "u_", "placement": "pl_"}[family]
             return {prefix + name[4:] for name in self.SEES["lks"].get(persona, set())}
@@ -567,6 +616,79 @@ MATRIX = {
         ),
         Route("lks-api:lks-expiring", "function", allowed=LKS_READERS, api=True),
         Route("lks-api:type-list", "login", api=True),
+        # Pilar sosial: the roster and events for the Dinsos; a TKSK reaches their own record and reports
+        Route("pilar:member_list", "list", allowed=SUPERVISORS, family="member"),
+        Route("pilar:member_create", "function", allowed=SUPERVISORS),
+        Route("pilar:member_export", "list", allowed=SUPERVISORS, family="member"),
+        Route("pilar:coverage", "function", allowed=AGGREGATES),
+        Route("pilar:member", "object", allowed=SUPERVISORS | TKSK_SELF, family="member", kwargs=pk),
+        *(
+            Route(name, "object", allowed=SUPERVISORS, family="member", kwargs=pk)
+            for name in (
+                "pilar:member_edit",
+                "pilar:posting_move",
+                "pilar:posting_end",
+                "pilar:training_add",
+                "pilar:award_add",
+                "pilar:allowance_add",
+            )
+        ),  # fmt: skip
+        Route("pilar:event_list", "list", allowed=SUPERVISORS, family="event"),
+        Route("pilar:event_create", "function", allowed=SUPERVISORS),
+        *(
+            Route(name, "object", allowed=SUPERVISORS, family="event", kwargs=pk)
+            for name in (
+                "pilar:event",
+                "pilar:event_edit",
+                "pilar:participant_add",
+                "pilar:attendance",
+                "pilar:attendance_pdf",
+                "pilar:event_recap",
+                "pilar:selection",
+            )
+        ),  # fmt: skip
+        *(
+            Route(
+                name, "object", allowed=SUPERVISORS, family="event", kwargs=kwargs, method="post", check_success=False
+            )
+            for name, kwargs in [
+                ("pilar:participant_remove", lambda e: {"pk": e.pk, "participant_pk": 0}),
+                ("pilar:criterion_add", pk),
+                ("pilar:nomination_add", pk),
+                ("pilar:selection_close", pk),
+            ]
+        ),
+        Route("pilar:nomination_score", "object", allowed=SUPERVISORS, family="nomination", kwargs=pk),
+        Route("pilar:report_list", "function", allowed=SUPERVISORS | TKSK_SELF),
+        Route("pilar:report_current", "function", allowed=TKSK_SELF, ok_status=302),
+        Route("pilar:submissions", "function", allowed=SUPERVISORS),
+        Route("pilar:field_case", "function", allowed=TKSK_SELF),
+        Route("pilar:report", "object", allowed=SUPERVISORS | TKSK_SELF, family="report", kwargs=pk),
+        *(
+            Route(name, "object", allowed=TKSK_SELF, family="report", kwargs=pk, method="post", check_success=False)
+            for name in ("pilar:activity_add", "pilar:finding_set", "pilar:photo_add", "pilar:report_submit")
+        ),
+        Route(
+            "pilar:report_acknowledge",
+            "object",
+            allowed=SUPERVISORS,
+            family="report",
+            kwargs=pk,
+            method="post",
+            check_success=False,
+        ),  # fmt: skip
+        Route(
+            "pilar:photo",
+            "object",
+            allowed=SUPERVISORS | TKSK_SELF,
+            family="report",
+            check_success=False,
+            kwargs=lambda r: {"pk": r.pk, "photo_pk": 0},
+        ),  # fmt: skip
+        Route("pilar-api:member-list", "list", allowed=SUPERVISORS, family="member", api=True),
+        Route("pilar-api:member-detail", "object", allowed=SUPERVISORS, family="member", kwargs=pk, api=True),
+        Route("pilar-api:type-list", "login", api=True),
+        Route("pilar-api:coverage", "function", allowed=AGGREGATES, api=True),
         # The user's own inbox
         Route("inbox:list", "login"),
         Route("inbox:read", "login", method="post", user_status=302),
@@ -662,7 +784,7 @@ def check_route(client_class, world: World, route: Route) -> list[str]:
             elif route.kind == "login":
                 expect(persona, url, route.overrides.get(persona, route.user_status or 200), response)
             elif route.kind == "function":
-                expect(persona, url, 200 if persona in route.allowed else 403, response)
+                expect(persona, url, route.ok_status if persona in route.allowed else 403, response)
             elif route.kind == "object":
                 if persona not in route.allowed:
                     expected = 403  # the role may not use this kind of page at all

@@ -57,9 +57,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_rows(django_db_blocker):
     """For transactional tests: a flush empties the rows the data migrations seeded (PPKS categories,
-    reference lists, LKS types); put them back."""
+    reference lists, LKS and pillar types); put them back."""
     from lks import reference_data as lks_reference
     from lks.models import LksType
+    from pilar import reference_data as pilar_reference
+    from pilar.models import PilarType
     from ppks import reference_data
     from ppks.models import PpksCategory, Referensi
 
@@ -68,6 +70,8 @@ def reference_rows(django_db_blocker):
             reference_data.seed(PpksCategory, Referensi)
         if not LksType.objects.exists():
             lks_reference.seed(LksType)
+        if not PilarType.objects.exists():
+            pilar_reference.seed(PilarType)
 
 
 @pytest.fixture

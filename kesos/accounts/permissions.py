@@ -13,7 +13,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 
 from .models import Role
-from .scope import BY_NAME_ROLES, LKS_REGION_ROLES, SUPERVISOR_ROLES, scope_of
+from .scope import AGGREGATE_ROLES, BY_NAME_ROLES, LKS_REGION_ROLES, SUPERVISOR_ROLES, scope_of
 
 access = rules.RuleSet()
 
@@ -103,6 +103,34 @@ access.add_rule("lks.place", is_supervisor)
 access.add_rule("lks.change_resident", is_supervisor | operates_lks)
 access.add_rule("lks.export_residents", is_supervisor | operates_lks)
 access.add_rule("lks.view_resident_nik", is_supervisor | operates_lks)
+
+
+# --- Social pillars (pilar sosial) ------------------------------------------------------------------
+@rules.predicate
+def is_the_member(user, obj=None):
+    """The pillar the object is about (a TKSK's own record and reports), while they hold the TKSK role;
+    without an object, any serving TKSK (the object check follows)."""
+    if not scope_of(user).has_role(Role.TKSK):
+        return False
+    return obj is None or getattr(obj, "member_user_id", None) == user.pk
+
+
+@rules.predicate
+def is_serving_tksk(user, obj=None):
+    return scope_of(user).has_role(Role.TKSK)
+
+
+sees_aggregates = _role_in_region(*AGGREGATE_ROLES)
+access.add_rule("pilar.view", is_supervisor)
+access.add_rule("pilar.view_member", is_supervisor | is_the_member)
+access.add_rule("pilar.manage", is_supervisor)
+access.add_rule("pilar.event", is_supervisor)
+access.add_rule("pilar.judge", is_supervisor)
+access.add_rule("pilar.coverage", sees_aggregates)
+# TKSK field work: the TKSK writes their own monthly report; the Dinsos of the kecamatan acknowledges it.
+access.add_rule("pilar.report", is_the_member)
+access.add_rule("pilar.write_reports", is_serving_tksk)
+access.add_rule("pilar.acknowledge", is_supervisor)
 
 # --- Accounts, audit, data-subject requests ------------------------------------------------------
 access.add_rule("accounts.manage_users", is_admin_provinsi)

@@ -51,3 +51,7 @@ LKS_CHANGE_DECIDE = register("lks.change_decide", "Memutuskan usulan perubahan d
 LKS_REGISTRATION = register("lks.registration", "Memproses pendaftaran/izin LKS")
 LKS_ACCREDITATION = register("lks.accreditation", "Mencatat akreditasi LKS")
 LKS_PLACEMENT = register("lks.placement", "Menempatkan/mengeluarkan penghuni LKS")
+
+# Social pillars
+PILAR_SELECTION_CLOSE = register("pilar.selection_close", "Menutup seleksi dan menetapkan pilar teladan")
+PILAR_REPORT = register("pilar.report", "Mengirim/menerima laporan TKSK")

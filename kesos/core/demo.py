@@ -25,9 +25,10 @@ def load_demo() -> DemoReport:
         raise ImproperlyConfigured("Data demo tidak boleh dimuat di produksi (KESOS_ENV=production).")
     from kesos.accounts.demo import load_accounts
     from lks.demo import load_lks
+    from pilar.demo import load_pilar
     from ppks.demo import load_persons
 
     report = DemoReport()
-    for step in (load_accounts, load_persons, load_lks):
+    for step in (load_accounts, load_persons, load_lks, load_pilar):
         step(report)
     return report
