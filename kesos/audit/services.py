@@ -4,7 +4,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 
-from . import context
+from . import actions, context
 from .actions import ACTIONS
 from .models import AuditEvent
 
@@ -61,3 +61,15 @@ def audit_record(
     )
     logger.info("audit %s user=%s object=%s:%s", action, event.username, event.object_type, event.object_id)
     return event
+
+
+def audit_export(*, actor, what: str, count: int, filters: dict, roles, region: str = "", fmt: str = "csv") -> None:
+    """Record a list export: one event per region it covered (the region filtered on, or each region
+    the actor holds `roles` over), so every data subject's report in those regions finds it."""
+    from kesos.accounts.scope import scope_of
+
+    for code in [region] if region else scope_of(actor).regions_for(*roles):
+        audit_record(
+            action=actions.EXPORT, actor=actor, object_repr=f"{what} ({count} baris)", wilayah_code=code,
+            detail={"format": fmt, "filters": filters, "rows": count},
+        )  # fmt: skip

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kesos.accounts.permissions import can, require
-from kesos.accounts.scope import SUPERVISOR_ROLES, scope_of
-from kesos.audit import actions
+from kesos.accounts.scope import SUPERVISOR_ROLES
 from kesos.audit.checks import history_enabled
 from kesos.audit.selectors import usernames
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_export
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.pagination import page_of
@@ -107,12 +106,10 @@ def lks_export(request):
         .order_by("wilayah_id", "name", "id")
     )
     count = qs.count()
-    scope = scope_of(request.user)
-    for region in [filters["wilayah"]] if filters.get("wilayah") else scope.regions_for(*SUPERVISOR_ROLES):
-        audit_record(
-            action=actions.EXPORT, actor=request.user, object_repr=f"Daftar LKS ({count} baris)",
-            wilayah_code=region, detail={"format": "csv", "filters": filters, "rows": count},
-        )  # fmt: skip
+    audit_export(
+        actor=request.user, what="Daftar LKS", count=count, filters=filters, roles=SUPERVISOR_ROLES,
+        region=filters.get("wilayah", ""),
+    )  # fmt: skip
     names = {w.code: w.name for w in kabkota}
 
     def date(value):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from kesos.accounts.permissions import can, require
 from kesos.accounts.scope import AGGREGATE_ROLES, SUPERVISOR_ROLES, scope_of
 from kesos.audit import actions
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_export, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.pagination import page_of
@@ -129,12 +129,10 @@ def member_export(request):
     _, filters = _search(request, kabkota)
     qs = selectors.member_list(user=request.user, **filters).order_by("wilayah_id", "type__order", "name", "id")
     count = qs.count()
-    scope = scope_of(request.user)
-    for region in [filters["wilayah"]] if filters.get("wilayah") else scope.regions_for(*SUPERVISOR_ROLES):
-        audit_record(
-            action=actions.EXPORT, actor=request.user, object_repr=f"Daftar pilar sosial ({count} baris)",
-            wilayah_code=region, detail={"format": "csv", "filters": filters, "rows": count},
-        )  # fmt: skip
+    audit_export(
+        actor=request.user, what="Daftar pilar sosial", count=count, filters=filters, roles=SUPERVISOR_ROLES,
+        region=filters.get("wilayah", ""),
+    )  # fmt: skip
     names = {w.code: w.name for w in kabkota}
 
     def date(value):

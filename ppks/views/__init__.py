@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kesos.accounts.permissions import require
-from kesos.accounts.scope import BY_NAME_ROLES, scope_of
+from kesos.accounts.scope import BY_NAME_ROLES
 from kesos.audit import actions
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_export, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import nik_for
@@ -146,16 +146,10 @@ def person_export(request):
     _, filters = _search(request)
     qs = selectors.person_list(user=request.user, **filters).order_by("wilayah_id", "name", "id")
     count = qs.count()
-    # One event per region the export covered, so a person's data-subject report finds it.
-    scope = scope_of(request.user)
-    for region in [filters["wilayah"]] if filters.get("wilayah") else scope.regions_for(*BY_NAME_ROLES):
-        audit_record(
-            action=actions.EXPORT,
-            actor=request.user,
-            object_repr=f"Daftar orang ({count} baris)",
-            wilayah_code=region,
-            detail={"format": "csv", "filters": filters, "rows": count},
-        )
+    audit_export(
+        actor=request.user, what="Daftar orang", count=count, filters=filters, roles=BY_NAME_ROLES,
+        region=filters.get("wilayah", ""),
+    )  # fmt: skip
     user = request.user
     rows = (
         (
