@@ -49,3 +49,27 @@ def check_upload(upload, field: str = "upload") -> CheckedUpload:
     content_type, extension = kind
     original_name = (upload.name or f"berkas.{extension}").replace("\\", "/").rsplit("/", 1)[-1][:200]
     return CheckedUpload(content_type, f"{secrets.token_hex(16)}.{extension}", original_name, upload.size)
+
+
+def private_response(response):
+    """Headers of a served private file (case attachment, LKS document, TKSK photo): the browser must not
+    guess its type, and no cache may keep it."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def serve_stored(stored, *, missing: str, as_attachment: bool = True):
+    """A stored upload (a model with `file`, `original_name`, `content_type`) as a private download,
+    under the sender's file name; 404 with `missing` when the file is gone from the disk."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(missing) from None
+    return private_response(
+        FileResponse(
+            handle, as_attachment=as_attachment, filename=stored.original_name, content_type=stored.content_type
+        )
+    )

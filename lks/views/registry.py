@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
+from kesos.core.uploads import serve_stored
 
 from .. import selectors, services
 from ..choices import APPLICATION_DOCUMENTS, DocumentKind, PermitKind, RegistrationStatus
@@ -354,14 +354,6 @@ def document_download(request, pk, document_pk):
     require(request.user, "lks.view")
     lks = selectors.lks_get(user=request.user, pk=pk)
     document = selectors.document_get(user=request.user, lks=lks, pk=document_pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Berkas dokumen tidak ditemukan.") from None
+    response = serve_stored(document, missing="Berkas dokumen tidak ditemukan.")
     audit_record(action=actions.VIEW, actor=request.user, obj=lks, detail={"document": document.pk})
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response

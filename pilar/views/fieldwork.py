@@ -22,6 +22,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.pagination import page_of
+from kesos.core.uploads import private_response
 from kesos.wilayah.models import Level
 from kesos.wilayah.selectors import wilayah_visible
 from ppks import selectors as ppks_selectors
@@ -326,9 +327,7 @@ def photo_download(request, pk, photo_pk):
             handle, as_attachment=bool(request.GET.get("unduh")), filename=photo.original_name,
             content_type=photo.content_type,
         )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_response(response)
 
 
 # --- R7: who submitted ------------------------------------------------------------------------------------

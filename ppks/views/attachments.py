@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from kesos.accounts.permissions import require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core.uploads import serve_stored
 
 from .. import selectors, work_selectors
 from ..services import attachments as attachment_services
@@ -54,14 +54,6 @@ def attachment_download(request, pk, attachment_pk):
     case = selectors.case_get(user=request.user, pk=pk)
     require(request.user, "ppks.view_sensitive", case)
     attachment = work_selectors.case_attachment_get(case=case, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Berkas lampiran tidak ditemukan.") from None
+    response = serve_stored(attachment, missing="Berkas lampiran tidak ditemukan.")
     audit_record(action=actions.VIEW, actor=request.user, obj=case, detail={"attachment": attachment.pk})
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
