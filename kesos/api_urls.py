@@ -7,4 +7,5 @@ urlpatterns = [
     path("ppks/", include("ppks.api.urls")),
     path("lks/", include("lks.api.urls")),
     path("pilar/", include("pilar.api.urls")),
+    path("laporan/", include("kesos.reports.api.urls")),
 ]

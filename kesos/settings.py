@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kesos.audit",
     "kesos.wilayah",
     "kesos.accounts",
+    "kesos.reports",
     "lks",
     "ppks",
     "pilar",
@@ -171,12 +172,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken by a worker that died (killed, machine lost) goes back to the queue after this many
+# seconds; it must exceed the longest report (see KESOS_REPORT_TIME_LIMIT).
+# Workers look for such tasks every 10 seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "kesos.core.tasks.record_worker_heartbeat", "schedule": 60.0},
     # Every morning at 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
     "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(hour=6, minute=0)},
+    # Hourly: delete report files past KESOS_REPORT_RETENTION_HOURS.
+    "reports-expire": {"task": "kesos.reports.tasks.expire_reports", "schedule": crontab(minute=15)},
+    # The 1st of each month at 01:00: the province's monthly recaps of the month just ended.
+    "reports-monthly": {
+        "task": "kesos.reports.tasks.schedule_monthly_recaps",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
 }
 
 # --- Passwords -----------------------------------------------------------------------------------
@@ -224,6 +239,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest case attachment (photo, letter) accepted, in megabytes; the proxy's body limit must allow it.
 KESOS_ATTACHMENT_MAX_MB = env.int("KESOS_ATTACHMENT_MAX_MB", default=10)
+# Generated recaps and lists: written by the Celery worker, served by the app after a permission
+# check. Web and worker must share this directory. Files are deleted after the retention time.
+KESOS_REPORT_ROOT = env.str("KESOS_REPORT_ROOT", default=str(MEDIA_ROOT) + "/laporan")
+KESOS_REPORT_RETENTION_HOURS = env.int("KESOS_REPORT_RETENTION_HOURS", default=72)
+# The Celery queue reports are sent to; give long recaps their own worker with `celery worker -Q laporan`.
+KESOS_REPORT_QUEUE = env.str("KESOS_REPORT_QUEUE", default="celery")
+# Seconds a report may run before the worker stops it (it then shows as failed).
+KESOS_REPORT_TIME_LIMIT = env.int("KESOS_REPORT_TIME_LIMIT", default=1800)
 # Outside production, whitenoise serves straight from the app folders: no collectstatic needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {

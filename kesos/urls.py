@@ -22,6 +22,8 @@ urlpatterns = [
     path("pilar/", include("pilar.urls")),
     path("audit/", include("kesos.audit.urls")),
     path("ppks/", include("ppks.urls")),
+    path("laporan/", include("kesos.reports.urls")),
+    path("dasbor/", include("kesos.reports.urls_dashboard")),
     path("wilayah/", include("kesos.wilayah.urls")),
     path("api/v1/", include("kesos.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

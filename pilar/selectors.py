@@ -297,28 +297,38 @@ class Submission:
 
 def submissions(*, user, month: datetime.date, wilayah: str = "") -> list[Submission]:
     """R7: every TKSK posted in the user's region during the month, and whether their report came in."""
+    where = scope_of(user).region_q("wilayah__code", *AGGREGATE_ROLES)
+    if wilayah:
+        where &= prefix_q(wilayah, "wilayah__code")
+    return tksk_submissions(where=where, month=month)
+
+
+def tksk_submissions(*, where: Q, month: datetime.date) -> list[Submission]:
+    """Every TKSK with a posting (matching `where`) during the month, and what their report holds.
+
+    Shared by the R7 page (the user's regions) and the R7 recap (a region, whoever asks; also the
+    scheduled one). Four queries whatever the number of TKSK.
+    """
     month = month.replace(day=1)
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
-    scope = scope_of(user)
-    postings = (
+    postings = list(
         Posting.objects.filter(member__type__code="tksk", starts_on__lt=next_month)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=month))
-        .filter(scope.region_q("wilayah__code", *AGGREGATE_ROLES))
+        .filter(where)
         .select_related("member", "wilayah")
-        .order_by("wilayah_id", "member__name")
+        .order_by("wilayah_id", "member__name", "-starts_on", "id")
     )
-    if wilayah:
-        postings = postings.filter(prefix_q(wilayah, "wilayah__code"))
-    postings = list(postings)
+    member_ids = {p.member_id for p in postings}
     reports = {
         r.member_id: r
-        for r in MonthlyReport.objects.filter(month=month, member_id__in=[p.member_id for p in postings]).annotate(
+        for r in MonthlyReport.objects.filter(month=month, member_id__in=member_ids).annotate(
             n_activities=Count("activities", distinct=True),
             n_referrals=Count("activities", filter=Q(activities__kind="rujukan"), distinct=True),
         )
     }
+    # Findings summed apart: joined with the activities they would be counted once per activity.
     ppks = dict(
-        MonthlyReport.objects.filter(month=month, member_id__in=[p.member_id for p in postings])
+        MonthlyReport.objects.filter(month=month, member_id__in=member_ids)
         .annotate(total=Sum("findings__count"))
         .values_list("member_id", "total")
     )

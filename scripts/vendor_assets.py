@@ -17,6 +17,12 @@ FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "bootstrap/LICENSE": "bootstrap/LICENSE",
+    # Chart.js (dashboard charts): the UMD build sets window.Chart; it bundles @kurkle/color, whose
+    # licence ships beside it.
+    "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+    "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
+    "chart.js/LICENSE.md": "chartjs/LICENSE.md",
+    "@kurkle/color/LICENSE.md": "chartjs/kurkle-color-LICENSE.md",
 }
 
 

@@ -15,11 +15,14 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kesos.accounts.models import Assignment, Office, Role, User
+from kesos.reports.models import ReportRequest
 from lks.models import ChangeRequest, Lks, Placement, Registration
 from pilar.models import Event, Member, MonthlyReport, Nomination, PilarType, Posting, Selection
 from ppks.models import Case, Household, Person, PersonCategory, PpksCategory
@@ -68,6 +71,9 @@ TKSK_SELF = {"tksk_cempaka"}  # the TKSK whose pilar record (m_cempaka) is linke
 # organised by a province or a kab/kota. Reports belong to a member; nominations to an event.
 MEMBERS = {"m_bjm": "63.71.01", "m_cempaka": "63.72.03", "m_kalteng": "62.71.01"}
 EVENTS = {"e_kalsel": ("63", "m_bjm"), "e_bjm": ("63.71", "m_bjm"), "e_kalteng": ("62", "m_kalteng")}
+# Report requests: (requested by, region); None is the monthly schedule's recap of the province.
+RECAPS = {"rq_kalsel": ("admin_kalsel", "63"), "rq_bjm": ("operator_bjm", "63.71"), "rq_jadwal": (None, "63"),
+          "rq_kalteng": ("admin_kalteng", "62")}  # fmt: skip
 AUDITORS = {"auditor"}
 EVERYONE = set(PERSONAS)
 
@@ -106,6 +112,13 @@ class World:
             "admin_kalsel": {"e_kalsel", "e_bjm"},
             "admin_kalteng": {"e_kalteng"},
             "operator_bjm": {"e_bjm"},
+        },
+        # Report requests: one's own, and the scheduled recaps of a region one may request them for.
+        "recap": {
+            "admin_kalsel": {"rq_kalsel", "rq_jadwal"},
+            "admin_kalteng": {"rq_kalteng"},
+            "operator_bjm": {"rq_bjm"},
+            "pimpinan": {"rq_jadwal"},
         },
         # Users an Admin Provinsi manages: those of their province.
         "user": {
@@ -206,12 +219,24 @@ class World:
                 selection=selection, member=self.objects["member"][nominee], kabkota_id=MEMBERS[nominee][:5]
             )
 
+        # Finished recaps with their files (KESOS_REPORT_ROOT is a temporary directory in tests).
+        root = Path(settings.KESOS_REPORT_ROOT)
+        root.mkdir(parents=True, exist_ok=True)
+        self.objects["recap"] = {}
+        for name, (requester, code) in RECAPS.items():
+            (root / f"{name}.csv").write_text("No,Kabupaten/Kota\n")
+            self.objects["recap"][name] = ReportRequest.objects.create(
+                kind="r1", format="csv", params={"region": code, "year": 2026}, region_id=code,
+                requested_by=self.users[requester] if requester else None, scheduled=requester is None,
+                status=ReportRequest.Status.DONE, file=f"{name}.csv", rows=0,
+            )  # fmt: skip
+
     def sees(self, persona: str, family: str) -> set[str]:
         if family == "report":
             return {f"rp_{name[2:]}" for name in self.SEES["member"].get(persona, set())}
         if family == "nomination":
             return {f"n_{name[2:]}" for name in self.SEES["event"].get(persona, set())}
-        if family in ("member", "event"):
+        if family in ("member", "event", "recap"):
             return self.SEES[family].get(persona, set())
         if family in ("registration", "change_request", "placement"):
             prefix = {"registration": "r_", "change_request": "u_", "placement": "pl_"}[family]
@@ -304,6 +329,31 @@ MATRIX = {
             "wilayah-api:detail", "login", api=True, kwargs=lambda _: {"code": "63"}, overrides={"admin_kalteng": 404}
         ),
         Route("api-schema", "login", api=True),
+        # Recaps: the aggregate roles request them over their regions; requests are the requester's,
+        # scheduled recaps belong to everyone who may request that recap for that region.
+        Route("dashboard:index", "function", allowed=AGGREGATES),
+        # SPM targets (R4): the region's Dinsos; a region outside theirs is 404
+        Route("reports:spm_list", "function", allowed=SUPERVISORS),
+        Route("reports:spm_create", "function", allowed=SUPERVISORS),
+        Route(
+            "reports:spm_edit",
+            "login",
+            kwargs=lambda _: {"code": "63.71", "year": 2026},
+            overrides={**dict.fromkeys(EVERYONE - SUPERVISORS, 403), "admin_kalteng": 404, "operator_bjb": 404},
+        ),
+        Route("reports:index", "list", allowed=AGGREGATES, family="recap", label=lambda r: f'id="laporan-{r.pk}"'),
+        Route("reports:status", "object", allowed=AGGREGATES, family="recap", kwargs=pk),
+        Route("reports:download", "object", allowed=AGGREGATES, family="recap", kwargs=pk),
+        Route(
+            "reports-api:report-list",
+            "list",
+            allowed=AGGREGATES,
+            family="recap",
+            api=True,
+            label=lambda r: f'"id":{r.pk},',
+        ),
+        Route("reports-api:report-detail", "object", allowed=AGGREGATES, family="recap", kwargs=pk, api=True),
+        Route("reports-api:report-download", "object", allowed=AGGREGATES, family="recap", kwargs=pk, api=True),
         Route("api-docs", "login", api=True),
         # Beneficiaries
         Route("ppks:person_list", "list", allowed=BY_NAME, family="person"),

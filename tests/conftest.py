@@ -89,37 +89,37 @@ def database_url_of_the_test_database() -> str:
     return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-@pytest.fixture
-def worker_process(transactional_db):
-    """`celery -A kesos worker` in its own process, reading the test database."""
-    queue = f"uji-{os.getpid()}"
+def start_worker(queue: str, **env_overrides: str) -> subprocess.Popen:
+    """Start `celery -A kesos worker` (prefork, one child) consuming `queue`, reading the test database."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url_of_the_test_database(),
         "CELERY_BROKER_URL": BROKER_URL,
+        "KESOS_REPORT_ROOT": settings.KESOS_REPORT_ROOT,
+        **env_overrides,
     }
     command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "kesos",
-        "worker",
-        "--pool=prefork",
-        "--concurrency=1",
-        "-Q",
-        queue,
-        "-l",
-        "warning",
-        "-n",
-        f"{queue}@%h",
-        "--without-mingle",
-        "--without-gossip",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    yield queue
+        sys.executable, "-m", "celery", "-A", "kesos", "worker", "--pool=prefork", "--concurrency=1",
+        "-Q", queue, "-l", "warning", "-n", f"{queue}@%h", "--without-mingle", "--without-gossip",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop_worker(process: subprocess.Popen) -> str:
+    """Stop a worker started by `start_worker` and return what it printed."""
     process.terminate()
-    output = process.communicate(timeout=30)[0].decode()
+    return process.communicate(timeout=30)[0].decode()
+
+
+@pytest.fixture
+def worker_process(transactional_db):
+    """A real worker process reading the test database; yields the name of the queue it consumes."""
+    queue = f"uji-{os.getpid()}"
+    process = start_worker(queue)
+    yield queue
+    output = stop_worker(process)
     assert "Traceback" not in output, output
 
 
@@ -154,6 +154,12 @@ def phone(browser):
     )
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def report_files(settings, tmp_path):
+    """Generated reports go to a temporary directory, never into the checkout's media/."""
+    settings.KESOS_REPORT_ROOT = str(tmp_path / "laporan")
 
 
 @pytest.fixture(autouse=True)

@@ -132,6 +132,13 @@ access.add_rule("pilar.report", is_the_member)
 access.add_rule("pilar.write_reports", is_serving_tksk)
 access.add_rule("pilar.acknowledge", is_supervisor)
 
+# --- Recaps and dashboards ----------------------------------------------------------------------
+# Which recap a role may request, and over which region, is in kesos.reports.kinds.
+access.add_rule("reports.request", sees_aggregates)
+access.add_rule("reports.dashboard", sees_aggregates)
+# SPM targets (R4's sasaran, budget and realisation) are entered by the Dinsos of the region.
+access.add_rule("reports.spm", is_supervisor)
+
 # --- Accounts, audit, data-subject requests ------------------------------------------------------
 access.add_rule("accounts.manage_users", is_admin_provinsi)
 access.add_rule("audit.view", is_auditor)

@@ -55,3 +55,7 @@ LKS_PLACEMENT = register("lks.placement", "Menempatkan/mengeluarkan penghuni LKS
 # Social pillars
 PILAR_SELECTION_CLOSE = register("pilar.selection_close", "Menutup seleksi dan menetapkan pilar teladan")
 PILAR_REPORT = register("pilar.report", "Mengirim/menerima laporan TKSK")
+
+# Recaps and reports
+REPORT_REQUEST = register("report.request", "Meminta laporan/rekapitulasi")
+REPORT_DOWNLOAD = register("report.download", "Mengunduh laporan/rekapitulasi")
