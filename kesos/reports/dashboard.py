@@ -9,8 +9,9 @@ What is counted, as of today (the office's day) or over the last 12 months:
   ended); a holder of two categories counts in each category but once in the per-area totals;
 - open cases: cases whose stage is not final (ditutup, tidak memenuhi kriteria, meninggal, pindah);
 - cases opened and closed per calendar month over the last 12 months, months in the office time zone;
-- LKS: active LKS (as R2); per type an LKS serving two groups counts in each; the accreditation grade is
-  that of the latest accreditation in force today, "Belum" for the rest, so A + B + C + Belum = LKS;
+- LKS: active LKS (R2 counts every registered one and notes how many are not active); per type an LKS
+  serving two groups counts in each; the accreditation grade is that of the latest accreditation in force
+  today, "Belum" for the rest, so A + B + C + Belum = LKS;
 - TKSK: active TKSK with a posting in force today; pillar coverage comes from `pilar.selectors.coverage`.
 
 `dashboard()` runs the same number of queries whatever the number of rows or areas.
@@ -230,7 +231,7 @@ def dashboard(*, region: Wilayah, now: datetime.datetime | None = None) -> Dashb
             if (found := by_month.get(_as_date(row["month"], tz))) is not None:
                 setattr(found, attr, row["n"])
 
-    # LKS: the active ones (R2's rule), their accreditation in force today, their types.
+    # LKS: the active ones, their accreditation in force today, their types.
     lks = Lks.objects.filter(status=LksStatus.AKTIF).filter(prefix_q(code, "wilayah__code"))
     grade_now = (
         Accreditation.objects.filter(lks=OuterRef("pk"), accredited_on__lte=today, valid_until__gte=today)

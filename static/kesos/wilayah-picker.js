@@ -40,6 +40,13 @@
         picker.dispatchEvent(new CustomEvent("wilayah:loaded", { bubbles: true, detail: { level: index + 2 } }));
       });
     });
+    // A level chosen before this script ran (a slow phone, a page still loading) loads the next one now.
+    selects.forEach(function (select, index) {
+      const next = selects[index + 1];
+      if (select.value && next && next.options.length <= 1) {
+        select.dispatchEvent(new Event("change"));
+      }
+    });
   }
 
   function init(root) {
