@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kesos.core.forms import StyledFormMixin
+from kesos.core.forms import ScopedSearchMixin, StyledFormMixin
 from kesos.core.uploads import check_upload
 from kesos.wilayah.forms import WilayahField
 
@@ -148,7 +148,7 @@ class LksForm(StyledFormMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class LksSearchForm(StyledFormMixin, forms.Form):
+class LksSearchForm(ScopedSearchMixin, StyledFormMixin, forms.Form):
     q = forms.CharField(label="Cari nama LKS", required=False)
     wilayah = forms.ChoiceField(label="Kabupaten/kota", required=False)
     type = forms.ChoiceField(label="Jenis layanan", required=False)
@@ -159,16 +159,6 @@ class LksSearchForm(StyledFormMixin, forms.Form):
     grade = forms.ChoiceField(label="Akreditasi", required=False, choices=ANY + list(selectors.GRADE_FILTERS.items()))
     status = forms.ChoiceField(label="Status LKS", required=False, choices=ANY + LksStatus.choices)
     expiring = forms.BooleanField(label="Surat/akreditasi akan atau sudah kedaluwarsa (90 hari)", required=False)
-
-    def __init__(self, *args, kabkota=(), types=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["wilayah"].choices = [("", "Semua kabupaten/kota")] + [(w.code, w.name) for w in kabkota]
-        self.fields["type"].choices = [("", "Semua jenis")] + [(t.code, t.abbreviation) for t in types]
-
-    def filters(self) -> dict:
-        if not (self.is_bound and self.is_valid()):
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 # --- Tanda Daftar / izin operasional ------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kesos.accounts.models import Role
 from kesos.accounts.selectors import user_visible
-from kesos.core.forms import StyledFormMixin
+from kesos.core.forms import ScopedSearchMixin, StyledFormMixin
 from kesos.wilayah.forms import WilayahField
 from kesos.wilayah.models import Level
 
@@ -30,21 +30,11 @@ def level_hint(type) -> str:
 
 
 # --- Search --------------------------------------------------------------------------------------
-class MemberSearchForm(StyledFormMixin, forms.Form):
+class MemberSearchForm(ScopedSearchMixin, StyledFormMixin, forms.Form):
     q = forms.CharField(label="Cari nama, NIK atau nomor induk", required=False)
     type = forms.ChoiceField(label="Jenis pilar", required=False)
     wilayah = forms.ChoiceField(label="Kabupaten/kota", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Semua")] + MemberStatus.choices)
-
-    def __init__(self, *args, kabkota=(), types=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["wilayah"].choices = [("", "Semua kabupaten/kota")] + [(w.code, w.name) for w in kabkota]
-        self.fields["type"].choices = [("", "Semua jenis")] + [(t.code, t.abbreviation) for t in types]
-
-    def filters(self) -> dict:
-        if not (self.is_bound and self.is_valid()):
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 # --- Member profile ------------------------------------------------------------------------------

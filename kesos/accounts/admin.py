@@ -29,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["name", "wilayah", "head_name"]
+    list_display = ["name", "wilayah", "city", "head_name"]
     list_select_related = ["wilayah"]
     autocomplete_fields = ["wilayah"]
     search_fields = ["name"]

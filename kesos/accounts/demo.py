@@ -10,12 +10,12 @@ from .models import Assignment, Office, Role, User
 START = datetime.date(2026, 1, 2)
 
 OFFICES = [
-    # (region, name, head of office)
-    ("63", "Dinas Sosial Provinsi Kalimantan Selatan", "Siti Nuriyani"),
-    ("63.71", "Dinas Sosial Kota Banjarmasin", ""),
-    ("63.72", "Dinas Sosial Kota Banjarbaru", ""),
-    ("62", "Dinas Sosial Provinsi Kalimantan Tengah", "Suhaemi"),
-    ("16.03", "Dinas Sosial Kabupaten Muara Enim", "Drs. Bhakti, M.Si."),
+    # (region, name, head of office, seat)
+    ("63", "Dinas Sosial Provinsi Kalimantan Selatan", "Siti Nuriyani", "Banjarbaru"),
+    ("63.71", "Dinas Sosial Kota Banjarmasin", "", "Banjarmasin"),
+    ("63.72", "Dinas Sosial Kota Banjarbaru", "", "Banjarbaru"),
+    ("62", "Dinas Sosial Provinsi Kalimantan Tengah", "Suhaemi", "Palangka Raya"),
+    ("16.03", "Dinas Sosial Kabupaten Muara Enim", "Drs. Bhakti, M.Si.", "Muara Enim"),
 ]
 
 ACCOUNTS = [
@@ -36,8 +36,10 @@ def load_accounts(report: DemoReport) -> None:
     if not Wilayah.objects.filter(code="63").exists():
         raise RuntimeError("Data wilayah belum dimuat: jalankan `python manage.py load_wilayah` dahulu.")
     offices = {}
-    for code, name, head in OFFICES:
-        offices[code], _ = Office.objects.update_or_create(name=name, defaults={"wilayah_id": code, "head_name": head})
+    for code, name, head, city in OFFICES:
+        offices[code], _ = Office.objects.update_or_create(
+            name=name, defaults={"wilayah_id": code, "head_name": head, "city": city}
+        )
     report.lines.append(f"{len(offices)} dinas sosial")
 
     admin, _ = User.objects.update_or_create(

@@ -21,6 +21,14 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
 
 
+def place_of(wilayah) -> str:
+    """ "Banjarmasin" for Kota Banjarmasin, "Muara Enim" for Kabupaten Muara Enim: a region as a place name."""
+    name = wilayah.name
+    for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
+        name = name.removeprefix(prefix)
+    return name
+
+
 @pghistory.track()
 class Office(TimeStampedModel):
     """A Dinas Sosial office: the provincial Dinsos or a kabupaten/kota Dinsos."""
@@ -36,6 +44,10 @@ class Office(TimeStampedModel):
     address = models.TextField("alamat", blank=True)
     head_name = models.CharField("nama kepala dinas", max_length=200, blank=True)
     head_nip = models.CharField("NIP kepala dinas", max_length=18, blank=True)
+    city = models.CharField(
+        "tempat kedudukan", max_length=100, blank=True,
+        help_text="Kota tempat surat dan laporan ditandatangani, mis. Banjarbaru. Kosong: nama wilayah kerja.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "dinas"
@@ -48,6 +60,11 @@ class Office(TimeStampedModel):
     @property
     def province_code(self) -> str:
         return self.wilayah_id[:2]
+
+    @property
+    def signing_place(self) -> str:
+        """Where its letters are signed: `city`, else the region's name without "Kabupaten/Kota/Provinsi"."""
+        return self.city or place_of(self.wilayah)
 
     @property
     def time_zone(self) -> str:

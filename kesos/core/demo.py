@@ -24,11 +24,12 @@ def load_demo() -> DemoReport:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Data demo tidak boleh dimuat di produksi (KESOS_ENV=production).")
     from kesos.accounts.demo import load_accounts
+    from kesos.reports.demo import load_spm_targets
     from lks.demo import load_lks
     from pilar.demo import load_pilar
     from ppks.demo import load_persons
 
     report = DemoReport()
-    for step in (load_accounts, load_persons, load_lks, load_pilar):
+    for step in (load_accounts, load_persons, load_lks, load_pilar, load_spm_targets):
         step(report)
     return report

@@ -36,3 +36,18 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class ScopedSearchMixin:
+    """A list page's search form with a kab/kota and a type filter whose choices come from the caller
+    (the kab/kota of the user's scope, the reference types), and the filters the user filled in."""
+
+    def __init__(self, *args, kabkota=(), types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wilayah"].choices = [("", "Semua kabupaten/kota")] + [(w.code, w.name) for w in kabkota]
+        self.fields["type"].choices = [("", "Semua jenis")] + [(t.code, t.abbreviation) for t in types]
+
+    def filters(self) -> dict:
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kesos.accounts.models import Office
+from kesos.accounts.models import Office, place_of
 from kesos.accounts.permissions import require
 from kesos.accounts.scope import scope_of
 from kesos.audit import actions
@@ -171,11 +171,8 @@ def _letter(report: ReportRequest) -> tuple[list[str], dict]:
     office = Office.objects.filter(wilayah=report.region).first() or getattr(report.requested_by, "office", None)
     name = office.name if office else settings.KESOS_OFFICE_NAME
     letterhead = [name.upper(), *(office.address.splitlines() if office and office.address else [])]
-    place = report.region.name
-    for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
-        place = place.removeprefix(prefix)
     signature = {
-        "place": place.title() if place.isupper() else place,
+        "place": office.signing_place if office else place_of(report.region),
         "date": long_date(timezone.localdate()),
         "title": f"Kepala {name}",
         "name": office.head_name if office else "",

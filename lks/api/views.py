@@ -153,14 +153,9 @@ class LksViewSet(
     @action(detail=True, methods=["get", "post"], url_path="akreditasi", url_name="accreditations")
     def accreditations(self, request, pk=None):
         lks = self.get_object()
-        if request.method == "GET":
-            return Response(AccreditationSerializer(lks.accreditations.all(), many=True).data)
-        require(request.user, "lks.verify", lks)
-        serializer = AccreditationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        accreditation = service_call(lambda: services.accreditation_record(actor=request.user, lks=lks, **data))
-        return Response(AccreditationSerializer(accreditation).data, status=status.HTTP_201_CREATED)
+        return self._history_or_record(
+            request, lks, AccreditationSerializer, lks.accreditations.all(), "lks.verify", services.accreditation_record
+        )
 
     @extend_schema(
         summary="Riwayat pendaftaran dan izin LKS (GET) atau mengajukan permohonan Tanda Daftar (POST)",
@@ -170,14 +165,20 @@ class LksViewSet(
     @action(detail=True, methods=["get", "post"], url_path="pendaftaran", url_name="registrations")
     def registrations(self, request, pk=None):
         lks = self.get_object()
+        return self._history_or_record(
+            request, lks, RegistrationSerializer, lks.registrations.all(), "lks.apply", services.registration_apply
+        )
+
+    def _history_or_record(self, request, lks, serializer_class, history, rule, service):
+        """GET: the LKS's rows of one kind; POST: one new row through `service`, for users with `rule` (201)."""
         if request.method == "GET":
-            return Response(RegistrationSerializer(lks.registrations.all(), many=True).data)
-        require(request.user, "lks.apply", lks)
-        serializer = RegistrationSerializer(data=request.data)
+            return Response(serializer_class(history, many=True).data)
+        require(request.user, rule, lks)
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        registration = service_call(lambda: services.registration_apply(actor=request.user, lks=lks, **data))
-        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+        created = service_call(lambda: service(actor=request.user, lks=lks, **data))
+        return Response(serializer_class(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Tanda Daftar, izin operasional dan akreditasi yang berakhir dalam 90 hari atau sudah lewat",

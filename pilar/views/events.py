@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
+from kesos.accounts.models import place_of
 from kesos.accounts.permissions import can, require
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
@@ -254,13 +255,6 @@ def _office(user):
     return office, office.name if office else settings.KESOS_OFFICE_NAME
 
 
-def _place(wilayah) -> str:
-    for prefix in ("Kabupaten ", "Kota ", "Provinsi "):
-        if wilayah.name.startswith(prefix):
-            return wilayah.name[len(prefix) :]
-    return wilayah.name
-
-
 @login_required
 @require_GET
 def attendance_pdf(request, pk):
@@ -297,7 +291,8 @@ def attendance_pdf(request, pk):
     else:
         signature = {"title": "Penyelenggara,\n" + (event.organiser or f"Dinas Sosial {event.wilayah.name}"),
                      "name": "", "nip": ""}  # fmt: skip
-    signature |= {"place": _place(event.wilayah), "date": event.ends_on}
+    signature |= {"place": office.signing_place if office and office.wilayah_id == event.wilayah_id
+                  else place_of(event.wilayah), "date": event.ends_on}  # fmt: skip
     pdf = table_pdf(
         title_lines=["DAFTAR HADIR", event.name, f"{_dates(event)} · {event.venue}"],
         header=header, rows=rows, letterhead=letterhead, landscape=recorded and len(days) > 2,

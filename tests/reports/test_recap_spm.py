@@ -176,3 +176,17 @@ def test_r4_refuses_a_region_below_kabkota(world):
 
 def test_capaian_is_empty_without_a_target():
     assert capaian(3, None) is None and capaian(3, 0) is None and capaian(1, 3) == 33.3
+
+
+def test_the_demo_r4_of_kalsel_shows_this_years_targets_budget_and_realisation(wilayah_table):
+    from kesos.core.demo import load_demo
+
+    load_demo()
+    load_demo()  # twice: the targets are updated in place, not duplicated
+    year = timezone.localdate().year
+    assert SpmTarget.objects.filter(region_id="63", year=year).count() == 5
+    recap = build_r4(Params(region="63", year=year))
+    sasaran = [row[2] for row in recap.rows]
+    assert sasaran == [120, 480, 160, 90, 1500]
+    assert recap.totals[0][2] == 2350 and recap.totals[0][5] == 9_200_000_000
+    assert all(row[6] < row[5] for row in recap.rows)  # realisasi under anggaran

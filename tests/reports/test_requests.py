@@ -222,3 +222,25 @@ def test_the_api_queues_a_request_reports_its_status_and_refuses_another_region(
     assert detail["status"] == "done" and detail["progress"] == 100 and detail["rows"] == 2
     download = client.get(detail["download_url"])
     assert download.status_code == 200 and b"Kota Banjarmasin" in b"".join(download.streaming_content)
+
+
+def test_a_pdf_is_signed_by_the_head_of_the_office_of_its_region_at_the_office_seat(wilayah_table, ask):
+    from tests.core.test_pdf import pdf_pages
+    from tests.factories import OfficeFactory
+
+    OfficeFactory(name="Dinas Sosial Provinsi Kalimantan Selatan", wilayah_id="63", city="Banjarbaru",
+                  address="Jl. Dharma Praja I, Banjarbaru", head_name="Dra. Siti Rahmah",
+                  head_nip="196805121993032004")  # fmt: skip
+    OfficeFactory(name="Dinas Sosial Kota Banjarmasin", wilayah_id="63.71")  # no seat recorded
+    operator = user_with(Role.OPERATOR_KABKOTA, "63.71")
+    admin = user_with(Role.ADMIN_PROVINSI, "63")
+    report = ask(actor=admin, kind="uji", fmt="pdf", params=Params(region="63", year=2025))
+    text = "\n".join(pdf_pages((services.report_root() / ReportRequest.objects.get(pk=report.pk).file).read_bytes()))
+    assert "DINAS SOSIAL PROVINSI KALIMANTAN SELATAN" in text and "Jl. Dharma Praja I, Banjarbaru" in text
+    assert "Banjarbaru, " in text and "Kepala Dinas Sosial Provinsi Kalimantan Selatan" in text
+    assert "Dra. Siti Rahmah" in text and "NIP. 196805121993032004" in text
+
+    kota = ask(actor=operator, kind="uji", fmt="pdf", params=Params(region="63.71", year=2025))
+    text = "\n".join(pdf_pages((services.report_root() / ReportRequest.objects.get(pk=kota.pk).file).read_bytes()))
+    assert "DINAS SOSIAL KOTA BANJARMASIN" in text
+    assert "Banjarmasin, " in text  # the region's name as a place, without "Kota"
