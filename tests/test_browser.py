@@ -15,7 +15,9 @@ def log_in(page, live_server, username):
     page.get_by_role("button", name="Masuk").click()
 
 
-def test_a_tksk_picks_a_kelurahan_on_a_phone(phone, live_server, wilayah_table):
+@pytest.fixture
+def tksk_on_phone(phone, live_server, wilayah_table):
+    """The TKSK of Kecamatan Cempaka (Kota Banjarbaru), logged in on a phone."""
     tksk = AssignmentFactory(
         role="tksk",
         wilayah_id="63.72.03",
@@ -23,6 +25,11 @@ def test_a_tksk_picks_a_kelurahan_on_a_phone(phone, live_server, wilayah_table):
     ).user
     log_in(phone, live_server, tksk.username)
     expect(phone.get_by_role("heading", name=f"Selamat datang, {tksk.full_name}")).to_be_visible()
+    return phone
+
+
+def test_a_tksk_picks_a_kelurahan_on_a_phone(tksk_on_phone):
+    phone = tksk_on_phone
 
     phone.get_by_role("button", name="Buka menu").click()
     phone.get_by_role("link", name="Wilayah", exact=True).click()
@@ -39,17 +46,9 @@ def test_a_tksk_picks_a_kelurahan_on_a_phone(phone, live_server, wilayah_table):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_a_kabkota_chosen_before_the_picker_script_has_loaded_still_fills_the_kecamatan(
-    phone, live_server, wilayah_table
-):
+def test_a_kabkota_chosen_before_the_picker_script_has_loaded_still_fills_the_kecamatan(tksk_on_phone, live_server):
     """On a slow phone the page shows before its scripts run; an early choice must not be lost."""
-    tksk = AssignmentFactory(
-        role="tksk",
-        wilayah_id="63.72.03",
-        user__office=OfficeFactory(name="Dinas Sosial Kota Banjarbaru", wilayah_id="63.72"),
-    ).user
-    log_in(phone, live_server, tksk.username)
-    expect(phone.get_by_role("heading", name=f"Selamat datang, {tksk.full_name}")).to_be_visible()
+    phone = tksk_on_phone
     held = []
 
     def hold(route):  # the script's response waits until released

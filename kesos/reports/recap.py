@@ -16,6 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.utils import dates
+from django.utils.formats import date_format
+
 SOURCE = "Sumber: Dinas Sosial Kab/Kota, diolah"
 
 
@@ -94,13 +97,13 @@ class Params:
         return datetime.date(self.year, 12, 31)
 
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]  # fmt: skip
+# Month names in the active language (Indonesian: "Januari" … "Desember"), as Django's date formats use them.
+MONTHS = [dates.MONTHS[n] for n in range(1, 13)]
 
 
 def long_date(day: datetime.date) -> str:
-    """ "31 Desember 2025", as official letters write it."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """ "31 Desember 2025", as official letters write it (the same format as kesos.core.pdf's dates)."""
+    return date_format(day, "j F Y")
 
 
 def as_of_line(params: Params, today: datetime.date | None = None) -> str:

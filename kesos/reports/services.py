@@ -35,7 +35,7 @@ from kesos.wilayah.models import Wilayah
 from . import writers
 from .kinds import KINDS, MONTHLY
 from .models import ReportRequest
-from .recap import Params, long_date
+from .recap import Params
 
 FAILURE = "Terjadi kesalahan saat membuat laporan. Coba minta lagi; bila berulang, hubungi admin."
 LOCK_SPACE = 7007  # first key of pg_advisory_lock(int, int): report requests
@@ -81,11 +81,14 @@ def report_request(*, actor, kind: str, fmt: str, params: Params) -> ReportReque
 
 
 def _check_event(params: Params) -> None:
-    from kesos.wilayah.models import prefix_q
-    from pilar.models import Event
+    """R6's event must be organised in the request's region (the builder's own check, asked up front);
+    one outside it is "not found", as any record out of scope."""
+    from .recaps.pilar import event_of
 
-    if not Event.objects.filter(prefix_q(params.region, "wilayah__code"), pk=params.event).exists():
-        raise ValidationError({"event": "Kegiatan tidak ditemukan di wilayah ini."})
+    try:
+        event_of(params)
+    except ValidationError:
+        raise ValidationError({"event": "Kegiatan tidak ditemukan di wilayah ini."}) from None
 
 
 def _queue(report: ReportRequest) -> None:
@@ -173,7 +176,7 @@ def _letter(report: ReportRequest) -> tuple[list[str], dict]:
     letterhead = [name.upper(), *(office.address.splitlines() if office and office.address else [])]
     signature = {
         "place": office.signing_place if office else place_of(report.region),
-        "date": long_date(timezone.localdate()),
+        "date": timezone.localdate(),  # printed as a long date by the PDF writer
         "title": f"Kepala {name}",
         "name": office.head_name if office else "",
         "nip": office.head_nip if office else "",

@@ -138,7 +138,7 @@ def build_r3(params: Params, *, user=None) -> Recap:
 # --- R6 ------------------------------------------------------------------------------------------------
 
 
-def _event(params: Params) -> Event:
+def event_of(params: Params) -> Event:
     """The event of `params.event`, organised inside `params.region`. One query."""
     event = Event.objects.select_related("wilayah").filter(pk=params.event).first() if params.event else None
     if event is None:
@@ -156,7 +156,7 @@ def _event_period(event: Event) -> str:
 
 def build_r6(params: Params, *, user=None) -> Recap:
     """Participants (role peserta) of `params.event` per unsur, article 004's layout. Two queries."""
-    event = _event(params)
+    event = event_of(params)
     recap, total = event_recap(event)
     return Recap(
         title=f"REKAPITULASI PESERTA {event.name.upper()}",
@@ -173,7 +173,7 @@ def build_r6(params: Params, *, user=None) -> Recap:
 def build_r6_matrix(params: Params, *, user=None) -> Recap:
     """The kab/kota × unsur matrix of `params.event` (provincial Bimtek). Only kab/kota that sent someone
     have a row; participants without a kab/kota come last. Two queries."""
-    event = _event(params)
+    event = event_of(params)
     labels, matrix, totals = event_recap_by_kabkota(event)
     return Recap(
         title=f"REKAPITULASI PESERTA {event.name.upper()} PER KABUPATEN/KOTA DAN UNSUR",
