@@ -166,3 +166,17 @@ def report_files(settings, tmp_path):
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness protects real accounts, not test ones."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no hits counted against the per-user rate limits (kesos.core.ratelimit)."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # Redis: only our counters
+        client = cache._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=cache.make_key("kesos:rl:*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()

@@ -1,0 +1,55 @@
+"""One per-user rate limit for the sensitive lookups (exact-NIK search, existence answers, API reads).
+
+A fixed window counted in the shared cache (Redis in production, so every web process counts the
+same hits; the local memory cache in the quick start). Each limit is a named `Limit` declared once
+beside the code that uses it, with its rate overridable in settings (`KESOS_RATE_LIMITS`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` hits per `seconds` for one user under `name`."""
+
+    name: str
+    count: int
+    seconds: int
+
+    def configured(self) -> Limit:
+        override = getattr(settings, "KESOS_RATE_LIMITS", {}).get(self.name)
+        if not override:
+            return self
+        count, seconds = override
+        return Limit(self.name, int(count), int(seconds))
+
+
+class RateLimited(Exception):
+    """The user went over a limit; `retry_after` is the number of seconds until the window ends."""
+
+    def __init__(self, limit: Limit, retry_after: int):
+        self.limit = limit
+        self.retry_after = retry_after
+        super().__init__(f"Terlalu banyak permintaan. Coba lagi dalam {retry_after} detik.")
+
+
+def hit(limit: Limit, *, user_key: str | int) -> None:
+    """Count one hit of `user_key` against `limit`; raise `RateLimited` past the limit."""
+    limit = limit.configured()
+    window = int(time.time()) // limit.seconds
+    key = f"kesos:rl:{limit.name}:{user_key}:{window}"
+    # add() creates the counter with its expiry; incr() is atomic on Redis and in local memory.
+    cache.add(key, 0, timeout=limit.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=limit.seconds + 1)
+        count = 1
+    if count > limit.count:
+        raise RateLimited(limit, retry_after=limit.seconds - int(time.time()) % limit.seconds)
