@@ -52,7 +52,7 @@ if TIME_ZONE not in ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Ja
 # --- Applications -------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "django.contrib.admin",
+    "kesos.accounts.apps.KesosAdminConfig",  # django.contrib.admin, gated by the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

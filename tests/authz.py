@@ -120,10 +120,15 @@ class World:
             "operator_bjm": {"rq_bjm"},
             "pimpinan": {"rq_jadwal"},
         },
-        # Users an Admin Provinsi manages: those of their province.
+        # Users an Admin Provinsi manages: non-staff accounts whose roles all lie in their province (or, with
+        # no role left, whose office does), never Admin Provinsi (themselves included), Pimpinan or Auditor.
         "user": {
-            "admin_kalsel": {n for n, (office, _, _) in PERSONAS.items() if office.startswith("63")},
-            "admin_kalteng": {"admin_kalteng"},
+            "admin_kalsel": {
+                *("operator_bjm", "operator_bjb", "peksos_bjm"),
+                *("tksk_cempaka", "tksk_ended", "operator_lks"),
+            },
+            # Their own operator, who once worked in Kalsel.
+            "admin_kalteng": {"former_kalsel"},
         },
     }
 
@@ -156,9 +161,23 @@ class World:
                     lks=self.objects["lks"]["lks_bjm"] if role == Role.OPERATOR_LKS else None,
                 )  # fmt: skip
             self.users[name] = user
-        # Users as objects: a colleague in Kalsel, a TKSK in Kalsel, and an admin of Kalteng.
+        # Users as objects: a colleague in Kalsel, a TKSK in Kalsel, an admin of Kalteng, and the accounts
+        # no Admin Provinsi manages: the superuser, the Auditor and the Pimpinan of Kalsel, and a Kalteng
+        # operator whose only link to Kalsel is an assignment that has ended.
         self.objects["person"] = {}
-        self.objects["user"] = {f"user_{n}": self.users[n] for n in ("operator_bjm", "tksk_cempaka", "admin_kalteng")}
+        self.objects["user"] = {
+            f"user_{n}": self.users[n]
+            for n in ("operator_bjm", "tksk_cempaka", "admin_kalteng", "superuser", "auditor", "pimpinan")
+        }
+        former = User.objects.create_user(
+            username="m_former_kalsel", office=offices["62"], full_name="Pegawai former_kalsel"
+        )
+        Assignment.objects.create(user=former, role=Role.OPERATOR_KABKOTA, wilayah_id="62.71", starts_on=today)
+        Assignment.objects.create(
+            user=former, role=Role.OPERATOR_KABKOTA, wilayah_id="63.71", starts_on=datetime.date(2025, 1, 1),
+            ends_on=datetime.date(2025, 12, 31),
+        )  # fmt: skip
+        self.objects["user"]["user_former_kalsel"] = former
         self.objects["household"], self.objects["category"], self.objects["case"] = {}, {}, {}
         lut = PpksCategory.objects.get(code="PPKS-08")
         for name, (code, nik) in PERSONS.items():
@@ -296,6 +315,10 @@ class Route:
 
 def pk(obj):
     return {"pk": obj.pk}
+
+
+def user_url(user):
+    return reverse("accounts:user", args=[user.pk])
 
 
 def first_assignment(user):
@@ -542,7 +565,8 @@ MATRIX = {
             acts_on=tksk_acts_on_own_only,
         ),
         # User management (Admin Provinsi, users of their province)
-        Route("accounts:user_list", "list", allowed=ADMINS, family="user"),
+        # A user is listed when the list links to their page (their name is also in the page header: one's own).
+        Route("accounts:user_list", "list", allowed=ADMINS, family="user", label=lambda u: f'href="{user_url(u)}"'),
         Route("accounts:user_create", "function", allowed=ADMINS),
         Route("accounts:user", "object", allowed=ADMINS, family="user", kwargs=pk),
         Route("accounts:user_edit", "object", allowed=ADMINS, family="user", kwargs=pk),

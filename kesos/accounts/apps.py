@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -12,3 +13,10 @@ class AccountsConfig(AppConfig):
         from .middleware import stamp_session_on_login
 
         user_logged_in.connect(stamp_session_on_login, dispatch_uid="kesos_session_stamp")
+
+
+class KesosAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, with a site that also asks for the second factor (kesos.accounts.admin_site)."""
+
+    default = False  # kesos.accounts is AccountsConfig; this one is named in INSTALLED_APPS
+    default_site = "kesos.accounts.admin_site.KesosAdminSite"

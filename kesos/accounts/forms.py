@@ -35,6 +35,10 @@ class StyledForm(StyledFormMixin, forms.Form):
     pass
 
 
+# Admin Provinsi, Auditor and Pimpinan are given by the system administrator (the service refuses them too).
+GRANTABLE_ROLES = [(value, label) for value, label in Role.choices if value not in selectors.RESERVED_ROLES]
+
+
 def _wilayah_field(actor, **kwargs) -> WilayahField:
     field = WilayahField(
         label="Wilayah tugas",
@@ -121,7 +125,11 @@ class UserCreateForm(StyledForm):
     nip = forms.CharField(label="NIP", max_length=18, required=False, help_text="Nomor Induk Pegawai, bila ASN.")
     phone = forms.CharField(label="Nomor HP", max_length=20, required=False)
     office = forms.ModelChoiceField(label="Dinas", queryset=Office.objects.none(), empty_label="Pilih dinas")
-    role = forms.ChoiceField(label="Peran", choices=[("", "Pilih peran"), *Role.choices])
+    role = forms.ChoiceField(
+        label="Peran",
+        choices=[("", "Pilih peran"), *GRANTABLE_ROLES],
+        error_messages={"invalid_choice": "Peran ini tidak dapat Anda berikan."},
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,7 +173,11 @@ class UserPasswordForm(StyledForm):
 
 
 class AssignmentForm(StyledForm):
-    role = forms.ChoiceField(label="Peran", choices=[("", "Pilih peran"), *Role.choices])
+    role = forms.ChoiceField(
+        label="Peran",
+        choices=[("", "Pilih peran"), *GRANTABLE_ROLES],
+        error_messages={"invalid_choice": "Peran ini tidak dapat Anda berikan."},
+    )
     starts_on = forms.DateField(
         label="Mulai berlaku",
         required=False,

@@ -16,10 +16,11 @@ SECOND_FACTOR_REQUIRED = "Verifikasi dua langkah diperlukan."
 
 
 def needs_second_factor(user) -> bool:
-    """True when this user must pass TOTP before reaching anything (KESOS_REQUIRE_2FA on)."""
+    """True when this user must pass TOTP before reaching anything (KESOS_REQUIRE_2FA on): the roles that
+    manage data, and every account that can enter the Django admin."""
     if not settings.KESOS_REQUIRE_2FA or not user.is_authenticated:
         return False
-    return user.is_superuser or scope_of(user).has_role(*SECOND_FACTOR_ROLES)
+    return user.is_superuser or user.is_staff or scope_of(user).has_role(*SECOND_FACTOR_ROLES)
 
 
 class _PathRules:

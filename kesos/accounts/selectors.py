@@ -1,27 +1,43 @@
-"""Scoped reads for user management: an Admin Provinsi sees the users of their own province(s).
+"""Scoped reads for user management: an Admin Provinsi manages the field and office staff of their province.
 
-A user is visible when their office, or any of their assignments (current or past), lies in a region
-where the actor holds Admin Provinsi. Anything else is a 404, never a 403, so the page does not
-confirm that an account exists in another province.
+A user is manageable when every role they hold or are about to hold (assignments not yet ended) lies
+in a region where the actor holds Admin Provinsi, or, holding no role at all, when their office lies
+there. Never manageable here: superusers and staff (the Django admin's), and anyone holding Admin
+Provinsi, Auditor or Pimpinan (the system administrator's), the actor included. An ended assignment
+links a user to nothing. Anything else is a 404, never a 403, so the page does not confirm that an
+account exists.
 """
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Assignment, Office, Role, User
 from .scope import scope_of
 
 PAGE_SIZE = 25
 
+# Accounts an Admin Provinsi never manages, wherever they lie: they oversee or audit the admins themselves.
+RESERVED_ROLES = (Role.ADMIN_PROVINSI, Role.AUDITOR, Role.PIMPINAN)
+
 
 def user_visible(*, actor) -> QuerySet[User]:
     """Every user the actor may manage. Empty for anyone without Admin Provinsi."""
     scope = scope_of(actor)
-    return User.objects.filter(
-        scope.region_q("office__wilayah__code", Role.ADMIN_PROVINSI)
-        | scope.region_q("assignments__wilayah__code", Role.ADMIN_PROVINSI)
-    ).distinct()
+    today = timezone.localdate()
+    # Current and upcoming assignments: a role starting next month already belongs to its province.
+    live = Assignment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+    inside = scope.region_q("wilayah__code", Role.ADMIN_PROVINSI) & (
+        Q(lks__isnull=True) | scope.region_q("lks__wilayah__code", Role.ADMIN_PROVINSI)
+    )
+    return (
+        User.objects.filter(is_staff=False, is_superuser=False)
+        .exclude(pk=actor.pk)
+        .exclude(pk__in=live.filter(role__in=RESERVED_ROLES).values("user_id"))
+        .exclude(pk__in=live.exclude(inside).values("user_id"))
+        .filter(Q(pk__in=live.values("user_id")) | scope.region_q("office__wilayah__code", Role.ADMIN_PROVINSI))
+    )
 
 
 def user_list(*, actor, filters: dict | None = None, page: int | str = 1) -> Page:

@@ -2,7 +2,10 @@
 
 Each function takes the acting user first, checks `accounts.manage_users`, enforces the scope rule
 (nobody grants a region, or places a user in an office, outside the regions where they hold Admin
-Provinsi), writes its audit event and runs in one transaction. Errors are `ValidationError`s keyed
+Provinsi; nobody touches an account `user_visible` does not list; nobody grants Admin Provinsi,
+Auditor or Pimpinan, which only the system administrator gives in the Django admin), keeps the
+separation of duties (an Auditor holds no operational role), writes its audit event and runs in
+one transaction. No function here sets `is_staff` or `is_superuser`. Errors are `ValidationError`s keyed
 by field, in Indonesian, so a form can show them next to what the user typed.
 """
 
@@ -22,7 +25,7 @@ from kesos.wilayah.models import Level, Wilayah
 from .models import Assignment, Office, Role, User
 from .permissions import require
 from .scope import forget_scope, scope_of
-from .selectors import user_visible
+from .selectors import RESERVED_ROLES, user_visible
 
 MANAGE = "accounts.manage_users"
 
@@ -42,6 +45,34 @@ ROLE_LEVELS: dict[str, tuple[frozenset[int], str]] = {
 }
 
 
+# Roles that act on beneficiaries' data or run the system: an Auditor, who checks them, holds none of them.
+OPERATIONAL_ROLES = frozenset(
+    {Role.ADMIN_PROVINSI, Role.OPERATOR_KABKOTA, Role.PEKERJA_SOSIAL, Role.TKSK, Role.OPERATOR_LKS}
+)
+RESERVED_ROLE = "Peran ini hanya dapat diberikan oleh administrator sistem."
+SEPARATION_OF_DUTIES = "Auditor tidak boleh merangkap peran operasional (pemisahan tugas): akhiri dulu peran {role}."
+
+
+def duty_conflict(role: str, others) -> str | None:
+    """The Indonesian refusal when `role` may not be held together with any of the roles `others`, else None."""
+    for other in others:
+        if (role == Role.AUDITOR and other in OPERATIONAL_ROLES) or (
+            role in OPERATIONAL_ROLES and other == Role.AUDITOR
+        ):
+            operational = other if role == Role.AUDITOR else role
+            return SEPARATION_OF_DUTIES.format(role=Role(operational).label)
+    return None
+
+
+def _duty_errors(user: User, role: str, starts_on: datetime.date) -> dict[str, str]:
+    """Separation of duties against the user's assignments that are in force on or after `starts_on`."""
+    if user.pk is None:
+        return {}
+    others = Assignment.objects.filter(user=user).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on))
+    message = duty_conflict(role, others.values_list("role", flat=True))
+    return {"role": message} if message else {}
+
+
 def _admin_covers(actor, code: str | None) -> bool:
     return scope_of(actor).covers(code, Role.ADMIN_PROVINSI)
 
@@ -57,6 +88,8 @@ def _grant_errors(actor, role: str, wilayah: Wilayah | None) -> dict[str, str]:
     errors = {}
     if role not in Role.values:
         errors["role"] = "Peran tidak dikenal."
+    elif role in RESERVED_ROLES:
+        errors["role"] = RESERVED_ROLE
     if wilayah is None:
         errors["wilayah"] = "Pilih wilayah tugas."
     elif not _admin_covers(actor, wilayah.code):
@@ -256,7 +289,7 @@ def assignment_add(
     _require_visible(actor, user)
     starts_on = starts_on or timezone.localdate()
     wilayah, errors = _lks_grant(actor, role, lks, wilayah)
-    if errors := errors or _grant_errors(actor, role, wilayah):
+    if errors := _duty_errors(user, role, starts_on) | (errors or _grant_errors(actor, role, wilayah)):
         raise ValidationError(errors)
     same = {"lks": lks} if role == Role.OPERATOR_LKS else {"wilayah": wilayah}
     overlapping = Assignment.objects.filter(user=user, role=role, **same).filter(
