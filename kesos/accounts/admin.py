@@ -70,6 +70,12 @@ class UserAdmin(BaseUserAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return readonly if request.user.is_superuser else (*readonly, *PRIVILEGE_FIELDS)
 
+    def get_queryset(self, request):
+        # Staff who are not superusers never reach a superuser account: not in the list, not by id,
+        # not in the bulk "delete selected" action (which checks no object permission).
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False

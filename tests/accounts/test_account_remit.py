@@ -205,7 +205,21 @@ def test_staff_who_are_not_superusers_cannot_make_anyone_a_superuser(operator):
     operator.refresh_from_db()
     assert not operator.is_staff and not operator.is_superuser
     root = UserFactory(is_staff=True, is_superuser=True)
-    assert browser.get(reverse("admin:auth_user_password_change", args=[root.pk])).status_code == 403
+    assert browser.get(reverse("admin:auth_user_password_change", args=[root.pk])).status_code == 404
+
+
+def test_staff_who_are_not_superusers_cannot_bulk_delete_a_superuser(operator):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "delete_user"]))
+    root = UserFactory(is_staff=True, is_superuser=True)
+    browser = Client()
+    browser.force_login(staff)
+    changelist = reverse("admin:accounts_user_changelist")
+    assert root.username not in browser.get(changelist).content.decode()
+    browser.post(changelist, {"action": "delete_selected", "_selected_action": [root.pk], "post": "yes"})
+    assert type(root).objects.filter(pk=root.pk).exists()
 
 
 # --- The second factor at the Django admin -----------------------------------------------------------
