@@ -143,6 +143,10 @@ def test_an_unassigned_tksk_or_social_worker_sees_the_case_and_its_stage_but_non
 
     record, texts = api_texts(client, world)
     assert record["stage"] == Stage.ASESMEN and record["summary"] is None
+    listed = client.get(reverse("ppks-api:case-list")).json()["results"]
+    assert [(row["number"], row["stage"], row["summary"]) for row in listed] == [
+        (world["case"].number, Stage.ASESMEN, None)
+    ]
     for name in SUB_RESOURCES:
         response = client.get(reverse(f"ppks-api:case-{name}", args=[world["case"].pk]))
         assert response.status_code == 403, name
