@@ -2,15 +2,21 @@
 
 import re
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from kesos.accounts.permissions import can
 from kesos.wilayah.models import prefix_q
 from kesos.wilayah.nik import normalize_digits
 
 from .models import (
+    Assessment,
+    Attachment,
     Case,
+    CaseNote,
+    CaseTransition,
     Household,
     HouseholdMember,
     Person,
@@ -19,6 +25,7 @@ from .models import (
     PpksCategory,
     Referensi,
     Referral,
+    ServiceDelivery,
 )
 
 
@@ -176,8 +183,14 @@ def case_get(*, user, pk) -> Case:
         raise Http404("Kasus tidak ditemukan.") from None
 
 
-def case_transitions(case):
-    return case.transitions.select_related("actor").order_by("at", "id")
+def case_transitions(case, *, user):
+    """The stage history, for anyone who sees the case; each with `note_visible`: its note is case work."""
+    q = casework_q(user=user, cases=[case], model=CaseTransition)
+    return (
+        case.transitions.select_related("actor")
+        .annotate(note_visible=ExpressionWrapper(q, output_field=BooleanField()))
+        .order_by("at", "id")
+    )
 
 
 def case_worker_choices(case):
@@ -200,11 +213,48 @@ def person_cases(*, user, person):
     return Case.objects.visible_to(user).filter(person=person).prefetch_related("categories")
 
 
-def case_work(case) -> dict:
-    """Assessments, plan, services and notes of a case, each one query."""
+# --- Case work: who reads it ---------------------------------------------------------------------------
+CASEWORK_HIDDEN = "Catatan kerja kasus hanya terlihat oleh pekerja yang ditugaskan dan penyelianya."
+
+# Who wrote each kind of case-work row (the case's reporter reads the rows they wrote themselves).
+CASEWORK_AUTHOR = {
+    Assessment: "author",
+    PlanItem: "author",
+    ServiceDelivery: "author",
+    Referral: "author",
+    CaseNote: "author",
+    Attachment: "uploaded_by",
+    CaseTransition: "actor",  # only its note is case work; the stage itself is for everyone who sees the case
+}
+
+
+def casework_q(*, user, cases, model) -> Q:
+    """Q for the rows of `model` on `cases` whose text `user` may read: every row of a case whose case work
+    they see in full (ppks.view_others_casework: the assigned worker, the supervisors of its region), the
+    rows they wrote on a case they reported (ppks.view_casework), nothing else. No query per case."""
+    full = [c.pk for c in cases if can(user, "ppks.view_others_casework", c)]
+    own = [c.pk for c in cases if c.pk not in full and can(user, "ppks.view_casework", c)]
+    return Q(case_id__in=full) | Q(case_id__in=own, **{CASEWORK_AUTHOR[model]: user})
+
+
+def casework_visible(*, user, case, rows):
+    """The rows of one kind of case work of `case` (a queryset) that `user` may read."""
+    return rows.filter(casework_q(user=user, cases=[case], model=rows.model))
+
+
+def casework_require(*, user, case) -> None:
+    """403 for a case whose case work the user may not read (the case itself they may see: not a 404)."""
+    if not can(user, "ppks.view_casework", case):
+        raise PermissionDenied(CASEWORK_HIDDEN)
+
+
+def case_work(case, *, user) -> dict:
+    """Assessments, plan, services and notes of a case that the user may read, each one query."""
     return {
-        "assessments": case.assessments.select_related("author"),
-        "plan_items": case.plan_items.select_related("responsible"),
-        "services": case.services.select_related("programme", "atensi_component"),
-        "notes": case.notes.select_related("author"),
+        "assessments": casework_visible(user=user, case=case, rows=case.assessments.select_related("author")),
+        "plan_items": casework_visible(user=user, case=case, rows=case.plan_items.select_related("responsible")),
+        "services": casework_visible(
+            user=user, case=case, rows=case.services.select_related("programme", "atensi_component")
+        ),
+        "notes": casework_visible(user=user, case=case, rows=case.notes.select_related("author")),
     }

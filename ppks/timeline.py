@@ -1,12 +1,13 @@
 """One timeline per person and per household: everything recorded about them, in order, with who did it.
 
 A handful of queries whatever the length (one per kind of entry); cases come only from those the
-viewer may see.
+viewer may see, and their case work only as far as the viewer may read it (ppks.selectors.casework_q).
 """
 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from .models import (
     Referral,
     ServiceDelivery,
 )
+from .selectors import casework_q
 
 
 @dataclass(frozen=True)
@@ -42,31 +44,44 @@ def _name(user) -> str:
     return user.get_full_name() if user else ""
 
 
-def _case_entries(cases) -> list[Entry]:
+def _case_entries(cases, user) -> list[Entry]:
+    """The cases' stages for everyone who sees the cases; their case work only as far as `user` may read it."""
     ids = [c.pk for c in cases]
     number = {c.pk: c.number for c in cases}
     url = {c.pk: reverse("ppks:case", args=[c.pk]) for c in cases}
+
+    def readable(model):
+        return model.objects.filter(casework_q(user=user, cases=cases, model=model))
+
     entries = []
-    for t in CaseTransition.objects.filter(case_id__in=ids).select_related("actor"):
+    note_visible = ExpressionWrapper(casework_q(user=user, cases=cases, model=CaseTransition), BooleanField())
+    transitions = CaseTransition.objects.filter(case_id__in=ids).annotate(note_visible=note_visible)
+    for t in transitions.select_related("actor"):
         label = "Kasus dibuka" if not t.from_stage else f"Tahap: {t.get_to_stage_display()}"
-        text = f"{number[t.case_id]} — {label}" + (f". {t.note}" if t.note else "")
+        text = f"{number[t.case_id]} — {label}" + (f". {t.note}" if t.note and t.note_visible else "")
         entries.append(Entry(t.at, "kasus", text, _name(t.actor), url[t.case_id]))
-    for a in Assessment.objects.filter(case_id__in=ids).select_related("author"):
+    for a in readable(Assessment).select_related("author"):
         entries.append(Entry(a.created_at, "asesmen", f"{number[a.case_id]} — {a}: {a.findings[:120]}",
                              _name(a.author), url[a.case_id]))  # fmt: skip
-    for p in PlanItem.objects.filter(case_id__in=ids).select_related("author", "responsible"):
+    for p in readable(PlanItem).select_related("author", "responsible"):
         entries.append(Entry(p.created_at, "rencana", f"{number[p.case_id]} — {p.goal} ({p.service}), target "
                              f"{p.target_date:%d/%m/%Y}", _name(p.author), url[p.case_id]))  # fmt: skip
-    for s in ServiceDelivery.objects.filter(case_id__in=ids).select_related("author", "programme"):
+    for s in readable(ServiceDelivery).select_related("author", "programme"):
         entries.append(Entry(s.created_at, "layanan", f"{number[s.case_id]} — {s.description}, {s.programme} "
                              f"({s.get_form_display()}), {s.delivered_on:%d/%m/%Y}", _name(s.author),
                              url[s.case_id]))  # fmt: skip
-    for r in Referral.objects.filter(case_id__in=ids).select_related("author"):
+    for r in readable(Referral).select_related("author"):
         entries.append(Entry(r.created_at, "rujukan", f"{number[r.case_id]} — rujukan ke {r.target_name}: "
                              f"{r.get_status_display()}", _name(r.author), url[r.case_id]))  # fmt: skip
-    for n in CaseNote.objects.filter(case_id__in=ids).select_related("author"):
+    for n in readable(CaseNote).select_related("author"):
         entries.append(Entry(n.at, "catatan", f"{number[n.case_id]} — {n.text[:160]}", _name(n.author), url[n.case_id]))
     return entries
+
+
+def _visible_cases(user, **holder) -> list[Case]:
+    # The fields the case-work rules look at (region, worker, reporter), so checking them costs no query.
+    fields = ("pk", "number", "wilayah_id", "assigned_worker_id", "reported_by_id")
+    return list(Case.objects.visible_to(user).filter(**holder).only(*fields))
 
 
 def person_timeline(*, user, person) -> list[Entry]:
@@ -88,8 +103,7 @@ def person_timeline(*, user, person) -> list[Entry]:
         if g.undone_at:
             entries.append(Entry(g.undone_at, "gabung", f"Penggabungan data #{g.merged_id} dibatalkan",
                                  _name(g.undone_by)))  # fmt: skip
-    cases = list(Case.objects.visible_to(user).filter(person=person).only("pk", "number"))
-    entries += _case_entries(cases)
+    entries += _case_entries(_visible_cases(user, person=person), user)
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -102,6 +116,5 @@ def household_timeline(*, user, household) -> list[Entry]:
             entries.append(Entry(_day(m.left_on), "anggota", f"{m.person.name} keluar"))
     for c in PersonCategory.objects.filter(household=household).select_related("category", "created_by"):
         entries.append(Entry(c.created_at, "PPKS", f"Jenis PPKS {c.category.abbreviation}", _name(c.created_by)))
-    cases = list(Case.objects.visible_to(user).filter(household=household).only("pk", "number"))
-    entries += _case_entries(cases)
+    entries += _case_entries(_visible_cases(user, household=household), user)
     return sorted(entries, key=lambda e: e.at)

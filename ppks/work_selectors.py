@@ -14,6 +14,7 @@ from django.utils import timezone
 from kesos.accounts.scope import SUPERVISOR_ROLES, scope_of
 
 from .models import Attachment, Case, CaseTransition, Household, HouseholdMember, PlanItem, Referral
+from .selectors import casework_visible
 from .services.referrals import AWAITING_ANSWER
 from .workflow import Stage
 
@@ -30,8 +31,10 @@ def _with_case(qs):
     return qs.select_related(*CASE_RELATED).prefetch_related(Prefetch("case__household", queryset=_households()))
 
 
-def case_referrals(case):
-    return case.referrals.select_related("author").order_by("sent_on", "id")
+def case_referrals(case, *, user):
+    """The referrals of a case the user may read (ppks.selectors.casework_visible)."""
+    rows = case.referrals.select_related("author").order_by("sent_on", "id")
+    return casework_visible(user=user, case=case, rows=rows)
 
 
 def case_referral_get(*, case, pk) -> Referral:
@@ -42,13 +45,15 @@ def case_referral_get(*, case, pk) -> Referral:
         raise Http404("Rujukan tidak ditemukan.") from None
 
 
-def case_attachments(case):
-    return case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+def case_attachments(case, *, user):
+    rows = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+    return casework_visible(user=user, case=case, rows=rows)
 
 
-def case_attachment_get(*, case, pk) -> Attachment:
+def case_attachment_get(*, case, pk, user) -> Attachment:
+    """An attachment of a case the caller fetched through `case_get`, if the user may read it; else 404."""
     try:
-        return case.attachments.get(pk=pk)
+        return casework_visible(user=user, case=case, rows=case.attachments.all()).get(pk=pk)
     except (Attachment.DoesNotExist, ValueError):
         raise Http404("Lampiran tidak ditemukan.") from None
 

@@ -462,8 +462,18 @@ MATRIX = {
             check_success=False,
             kwargs=lambda case: {"pk": case.pk, "item_pk": 0},
         ),
+        # Case work is read by the assigned worker, the supervisors and the case's reporter (here a
+        # supervisor); other by-name roles see the case and its stage: 403 on its case work.
         *(
-            Route(name, "object", allowed=BY_NAME, family="case", kwargs=pk, api=True)
+            Route(
+                name,
+                "object",
+                allowed=BY_NAME,
+                family="case",
+                kwargs=pk,
+                api=True,
+                acts_on=lambda persona, obj: persona in SUPERVISORS,
+            )
             for name in (
                 "ppks-api:case-assessments",
                 "ppks-api:case-plan",

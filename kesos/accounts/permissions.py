@@ -87,6 +87,12 @@ access.add_rule("ppks.verify", is_supervisor)
 # Specific personal data on a case (health, disability, criminal matters, child-protection notes):
 # only the assigned worker and the supervisors of the case's region.
 access.add_rule("ppks.view_sensitive", is_supervisor | is_assigned_worker)
+# Case work (the summary, assessments, plan, services, referrals, notes, attachments, stage notes):
+# the assigned worker and the supervisors read all of it; the case's reporter reads what they wrote
+# themselves (ppks.selectors.casework_visible filters the rows). Other by-name roles of the region see
+# that the case exists, its stage, dates and worker, and none of its text.
+access.add_rule("ppks.view_casework", is_supervisor | is_assigned_worker | is_creator)
+access.add_rule("ppks.view_others_casework", is_supervisor | is_assigned_worker)
 access.add_rule("ppks.merge", is_supervisor)
 
 # --- Welfare institutions (LKS) ------------------------------------------------------------------

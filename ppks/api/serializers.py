@@ -168,6 +168,11 @@ class CaseSerializer(serializers.ModelSerializer):
         required=False, allow_blank=True,
         help_text="Hanya dikirim kepada pekerja sosial yang ditugaskan dan penyelia; selain itu null.",
     )  # fmt: skip
+    summary = serializers.CharField(
+        allow_null=True,
+        help_text="Ringkasan masalah: bagian dari kerja kasus, dikirim kepada pekerja sosial yang ditugaskan, "
+        "penyelia dan pelapor kasus; selain itu null.",
+    )
 
     class Meta:
         model = Case
@@ -180,9 +185,18 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def to_representation(self, case):
         data = super().to_representation(case)
-        if not can(self.context["request"].user, "ppks.view_sensitive", case):
+        user = self.context["request"].user
+        if not can(user, "ppks.view_sensitive", case):
             data["sensitive_notes"] = None
+        if not can(user, "ppks.view_casework", case):
+            data["summary"] = None
         return data
+
+    def validate_summary(self, value):
+        # Null is how the summary reads to those who may not see it; a new case needs its summary.
+        if not (value or "").strip():
+            raise serializers.ValidationError("Tuliskan ringkasan masalah.")
+        return value
 
 
 class CaseTransitionSerializer(serializers.Serializer):

@@ -259,10 +259,14 @@ class CaseViewSet(
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
     def _case_work(self, request, serializer_class, rows, create):
-        """GET: the rows of one kind of case work; POST: add one through its service."""
+        """GET: the rows of one kind of case work the caller may read (403 for a case whose case work they
+        may not read: the case itself they see, so a 404 would hide nothing, and an empty list would say
+        that no work was done); POST: add one through its service."""
         case = self.get_object()
         if request.method == "GET":
-            return Response(serializer_class(rows(case), many=True).data)
+            selectors.casework_require(user=request.user, case=case)
+            visible = selectors.casework_visible(user=request.user, case=case, rows=rows(case))
+            return Response(serializer_class(visible, many=True).data)
         require(request.user, "ppks.work_case", case)
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -314,10 +318,8 @@ class CaseViewSet(
     )  # fmt: skip
     @action(detail=True, methods=["get", "post"], url_path="lampiran", parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
-        case = self.get_object()
-        # Letters and photos are often medical, legal or about a child: as on the pages, only the
-        # assigned worker and the supervisors list or add them.
-        require(request.user, "ppks.view_sensitive", case)
+        # Letters and photos are often medical, legal or about a child: as on the pages, they are listed
+        # to those who may read the case work and added by those who work the case.
         return self._case_work(
             request, AttachmentSerializer, lambda c: c.attachments.all(),
             lambda c, d: attachment_services.attachment_add(actor=request.user, case=c, upload=d["file"],

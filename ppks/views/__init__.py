@@ -410,7 +410,7 @@ def case_detail(request, pk):
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)
     audit_record(action=actions.VIEW, actor=request.user, obj=case)
-    context = case_context(case)
+    context = case_context(case, user=request.user)
     if case.person_id and can(request.user, "lks.view_residents"):
         # The LKS this case placed its person in (one query; roles outside the LKS registry skip it).
         context["placements"] = list(
@@ -419,8 +419,13 @@ def case_detail(request, pk):
     return render(request, "ppks/case.html", context)
 
 
-def case_context(case, **bound_forms) -> dict:
-    """Everything the case page shows; a view that failed validation passes its bound form in."""
+def case_context(case, *, user, **bound_forms) -> dict:
+    """Everything the case page shows to `user`; a view that failed validation passes its bound form in.
+    Case work comes only through the case-work selectors: a by-name role that may not read it sees the
+    case, its stage and dates, and a sentence saying why the rest is not shown."""
+    from kesos.accounts.permissions import can
+
+    from .. import work_selectors
     from ..forms import AssessmentForm, NoteForm, PlanItemForm, ServiceForm
 
     workers = selectors.case_worker_choices(case)
@@ -436,8 +441,13 @@ def case_context(case, **bound_forms) -> dict:
     return {
         "case": case,
         "categories": case.categories.all(),
-        "transitions": selectors.case_transitions(case),
-        "work": selectors.case_work(case),
+        "transitions": selectors.case_transitions(case, user=user),
+        "may_read_casework": can(user, "ppks.view_casework", case),
+        "may_read_all_casework": can(user, "ppks.view_others_casework", case),
+        "casework_hidden": selectors.CASEWORK_HIDDEN,
+        "work": selectors.case_work(case, user=user),
+        "referrals": work_selectors.case_referrals(case, user=user),
+        "attachments": work_selectors.case_attachments(case, user=user),
         **forms,
     }
 

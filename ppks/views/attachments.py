@@ -48,12 +48,12 @@ def attachment_add(request, pk):
 @login_required
 @require_GET
 def attachment_download(request, pk, attachment_pk):
-    """The file, to those who may see the case's specific personal data (a letter or photo is often
-    medical, legal or about a child): the assigned worker and the supervisors. Audited."""
+    """The file, to those who may read the case work (a letter or photo is often medical, legal or about
+    a child): the assigned worker and the supervisors; the case's reporter their own uploads. Audited."""
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)
-    require(request.user, "ppks.view_sensitive", case)
-    attachment = work_selectors.case_attachment_get(case=case, pk=attachment_pk)
+    selectors.casework_require(user=request.user, case=case)
+    attachment = work_selectors.case_attachment_get(case=case, pk=attachment_pk, user=request.user)
     response = serve_stored(attachment, missing="Berkas lampiran tidak ditemukan.")
     audit_record(action=actions.VIEW, actor=request.user, obj=case, detail={"attachment": attachment.pk})
     return response

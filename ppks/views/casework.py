@@ -22,6 +22,8 @@ from . import case_context
 def _submit(request, pk, form_name, make_form, call, done):
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)
+    # Refused before the form is read: the page shown again on an error holds the case work.
+    require(request.user, "ppks.work_case", case)
     form = make_form(case)
     if form.is_valid():
         try:
@@ -33,7 +35,7 @@ def _submit(request, pk, form_name, make_form, call, done):
         else:
             messages.success(request, done)
             return redirect("ppks:case", pk=case.pk)
-    return render(request, "ppks/case.html", case_context(case, **{form_name: form}), status=400)
+    return render(request, "ppks/case.html", case_context(case, user=request.user, **{form_name: form}), status=400)
 
 
 @login_required
@@ -61,7 +63,8 @@ def plan_item_add(request, pk):
 def plan_item_done(request, pk, item_pk):
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)
-    item = get_object_or_404(selectors.case_work(case)["plan_items"], pk=item_pk)
+    require(request.user, "ppks.work_case", case)
+    item = get_object_or_404(selectors.case_work(case, user=request.user)["plan_items"], pk=item_pk)
     try:
         casework.plan_item_done(actor=request.user, item=item)
     except ValidationError as exc:
