@@ -285,6 +285,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The refusals (400, 403, 404, 413, 429) are documented too, so clients and the fuzzer know them.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kesos.core.schema.document_error_responses",
+    ],
 }
 
 # --- Two-factor authentication (django-otp, TOTP) -------------------------------------------------
