@@ -50,14 +50,14 @@ def wsgi_inside_the_test_transaction():
 
 def demo_ids():
     """Ids of the demo records a by-name operator of Kota Banjarmasin sees, per path shape."""
+    from kesos.reports.models import ReportRequest
     from lks.models import Lks
     from pilar.models import Member
     from ppks.models import Case, Household, Person
 
-    from kesos.reports.models import ReportRequest
-
+    banjarmasin = Person.objects.filter(wilayah__code__startswith="63.71")
     return {
-        "/api/v1/ppks/orang/": list(Person.objects.filter(wilayah__code__startswith="63.71").values_list("pk", flat=True)),
+        "/api/v1/ppks/orang/": list(banjarmasin.values_list("pk", flat=True)),
         "/api/v1/ppks/kasus/": list(Case.objects.values_list("pk", flat=True)),
         "/api/v1/ppks/keluarga/": list(Household.objects.values_list("pk", flat=True)),
         "/api/v1/lks/lks/": list(Lks.objects.values_list("pk", flat=True)),
