@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL characters and oversized API bodies are refused before anything reads them.
+    "kesos.core.middleware.BadInputMiddleware",
     "kesos.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -239,6 +241,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest case attachment (photo, letter) accepted, in megabytes; the proxy's body limit must allow it.
 KESOS_ATTACHMENT_MAX_MB = env.int("KESOS_ATTACHMENT_MAX_MB", default=10)
+# Largest request body the API accepts, in bytes (larger: 413 with a JSON message). Room for one attachment.
+KESOS_API_MAX_BODY_BYTES = env.int("KESOS_API_MAX_BODY_BYTES", default=(KESOS_ATTACHMENT_MAX_MB + 1) * 1024 * 1024)
 # Generated recaps and lists: written by the Celery worker, served by the app after a permission
 # check. Web and worker must share this directory. Files are deleted after the retention time.
 KESOS_REPORT_ROOT = env.str("KESOS_REPORT_ROOT", default=str(MEDIA_ROOT) + "/laporan")
@@ -267,6 +271,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kesos.core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON bodies too deeply nested, or carrying NUL characters, are a 400 (kesos.core.api.JSONParser).
+    "DEFAULT_PARSER_CLASSES": [
+        "kesos.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -285,6 +295,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The refusals (400, 403, 404, 413, 429) are documented too, so clients and the fuzzer know them.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kesos.core.schema.document_error_responses",
+    ],
 }
 
 # --- Two-factor authentication (django-otp, TOTP) -------------------------------------------------

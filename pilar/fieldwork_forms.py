@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from kesos.core.forms import StyledFormMixin
+from kesos.core.validators import validate_date_in_range
 from kesos.wilayah.nik import NikField
 
 from .choices import ActivityKind, ReportStatus
@@ -27,7 +28,10 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 def month_field(label="Bulan", required=False):
-    return forms.DateField(label=label, required=required, input_formats=["%Y-%m"], widget=MONTH_WIDGET)
+    return forms.DateField(
+        label=label, required=required, input_formats=["%Y-%m"], widget=MONTH_WIDGET,
+        validators=[validate_date_in_range],
+    )  # fmt: skip
 
 
 # --- The monthly report ------------------------------------------------------------------------------

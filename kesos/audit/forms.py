@@ -1,6 +1,7 @@
 from django import forms
 
 from kesos.core.forms import StyledFormMixin
+from kesos.core.validators import validate_date_in_range
 from kesos.wilayah.nik import NikField
 
 from .actions import ACTIONS
@@ -26,11 +27,13 @@ class AuditSearchForm(StyledFormMixin, forms.Form):
     id_data = forms.CharField(label="ID data", required=False, max_length=64)
     aksi = forms.ChoiceField(label="Aksi", choices=[("", "Semua aksi"), *sorted(ACTIONS.items())], required=False)
     dari = forms.DateField(
-        label="Dari tanggal", required=False, widget=forms.DateInput(attrs={"placeholder": "hh/bb/tttt"})
-    )
+        label="Dari tanggal", required=False, widget=forms.DateInput(attrs={"placeholder": "hh/bb/tttt"}),
+        validators=[validate_date_in_range],
+    )  # fmt: skip
     sampai = forms.DateField(
-        label="Sampai tanggal", required=False, widget=forms.DateInput(attrs={"placeholder": "hh/bb/tttt"})
-    )
+        label="Sampai tanggal", required=False, widget=forms.DateInput(attrs={"placeholder": "hh/bb/tttt"}),
+        validators=[validate_date_in_range],
+    )  # fmt: skip
 
     def clean(self):
         data = super().clean()

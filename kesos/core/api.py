@@ -1,8 +1,8 @@
 """REST framework hooks shared by every API view."""
 
 from django.core.exceptions import ValidationError
-from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework import parsers, status
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kesos.accounts.permissions import can
@@ -50,3 +50,34 @@ def service_call(call):
         raise Conflict(STALE_MESSAGE) from exc
     except ValidationError as exc:
         raise api_validation_error(exc) from exc
+
+
+JSON_MAX_DEPTH = 32
+
+
+def _check_json(value, depth=0):
+    if depth > JSON_MAX_DEPTH:
+        raise ParseError(f"JSON terlalu dalam: paling banyak {JSON_MAX_DEPTH} tingkat.")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ParseError("JSON berisi karakter NUL (\\u0000) yang tidak diizinkan.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_json(key, depth + 1)
+            _check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser; a body nested beyond JSON_MAX_DEPTH or carrying NUL characters is a 400
+    (deep nesting would otherwise end in a RecursionError, NUL in a database error)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(f"JSON terlalu dalam: paling banyak {JSON_MAX_DEPTH} tingkat.") from exc
+        _check_json(data)
+        return data

@@ -17,3 +17,66 @@ class OfficeTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+NUL_MESSAGE = "Permintaan berisi karakter NUL (\\x00) yang tidak diizinkan."
+TOO_BIG_MESSAGE = "Isi permintaan terlalu besar (paling banyak {limit} byte)."
+
+
+def _has_nul(items) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in items)
+
+
+class BadInputMiddleware:
+    """Refuse, before any view runs, input no view can handle (issue 13, item 9).
+
+    - A NUL character in the path, the query string or a form body: PostgreSQL refuses it in text,
+      so it would surface as a server error deep in a query. Answer 400 once, here.
+    - An API body over KESOS_API_MAX_BODY_BYTES, or one Django refuses to read (DATA_UPLOAD_MAX_*):
+      413 with a JSON body. JSON bodies are checked for NUL and depth by the API's JSON parser.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.api_limit = settings.KESOS_API_MAX_BODY_BYTES
+
+    def __call__(self, request):
+        from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        api = request.path_info.startswith("/api/")
+
+        def refuse(message, status):
+            if api:
+                return JsonResponse({"detail": message}, status=status)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8", status=status)
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if api and length > self.api_limit:
+            return refuse(TOO_BIG_MESSAGE.format(limit=self.api_limit), 413)
+        if "\x00" in request.path or _has_nul(request.GET.items()):
+            return refuse(NUL_MESSAGE, 400)
+        if request.method in {"POST", "PUT", "PATCH"} and request.content_type in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            try:
+                fields = request.POST.items()
+                files = request.FILES.items()
+            except RequestDataTooBig:
+                return refuse(TOO_BIG_MESSAGE.format(limit=self.api_limit), 413)
+            except TooManyFieldsSent:
+                return refuse("Permintaan berisi terlalu banyak isian.", 400)
+            if _has_nul(fields) or any("\x00" in (f.name or "") for _, f in files):
+                return refuse(NUL_MESSAGE, 400)
+        elif api and request.method in {"POST", "PUT", "PATCH"}:
+            try:
+                request.body  # noqa: B018 - reads (and caches) the body to apply Django's size limit here
+            except RequestDataTooBig:
+                return refuse(TOO_BIG_MESSAGE.format(limit=self.api_limit), 413)
+        return self.get_response(request)

@@ -25,6 +25,8 @@ def report_list(*, user):
 
 
 def report_get(*, user, pk) -> ReportRequest:
+    if not str(pk).isdigit():  # /laporan/abc/ from the API router: not an id, so not found
+        raise Http404("Laporan tidak ditemukan.")
     report = report_list(user=user).filter(pk=pk).first()
     if report is None:
         raise Http404("Laporan tidak ditemukan.")

@@ -30,6 +30,7 @@ from kesos.accounts.permissions import require
 from kesos.accounts.scope import scope_of
 from kesos.audit import actions
 from kesos.audit.services import audit_export, audit_record
+from kesos.core.validators import validate_date_in_range
 from kesos.wilayah.models import Wilayah
 
 from . import writers
@@ -67,6 +68,12 @@ def report_request(*, actor, kind: str, fmt: str, params: Params) -> ReportReque
     for need in spec.needs:
         if not getattr(params, need):
             raise ValidationError({need: "Wajib diisi untuk laporan ini."})
+    # The period's end plus a day must still be a date (9999-12-31 would overflow in the recap).
+    for name in ("date_from", "date_to"):
+        try:
+            validate_date_in_range(getattr(params, name))
+        except ValidationError as exc:
+            raise ValidationError({name: exc.messages}) from exc
     if params.event:
         _check_event(params)
     report = ReportRequest.objects.create(

@@ -40,9 +40,9 @@ class LksSerializer(serializers.ModelSerializer):
     )
     wilayah_nama = serializers.CharField(source="wilayah.name", read_only=True)
     occupancy = serializers.SerializerMethodField(help_text="Penghuni dalam panti saat ini.")
-    tanda_daftar = PermitBriefSerializer(read_only=True)
-    izin_operasional = PermitBriefSerializer(read_only=True)
-    accreditation = AccreditationBriefSerializer(read_only=True)
+    tanda_daftar = PermitBriefSerializer(read_only=True, allow_null=True)
+    izin_operasional = PermitBriefSerializer(read_only=True, allow_null=True)
+    accreditation = AccreditationBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Lks

@@ -127,7 +127,7 @@ class LksViewSet(
         request=PlacementSerializer,
         responses={200: PlacementSerializer(many=True), 201: PlacementSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="penghuni", url_name="residents")
+    @action(detail=True, methods=["get", "post"], url_path="penghuni", url_name="residents", pagination_class=None)
     def residents(self, request, pk=None):
         rule = "lks.view_residents" if request.method == "GET" else "lks.place"
         require(request.user, rule)
@@ -150,7 +150,9 @@ class LksViewSet(
         request=AccreditationSerializer,
         responses={200: AccreditationSerializer(many=True), 201: AccreditationSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="akreditasi", url_name="accreditations")
+    @action(
+        detail=True, methods=["get", "post"], url_path="akreditasi", url_name="accreditations", pagination_class=None
+    )
     def accreditations(self, request, pk=None):
         lks = self.get_object()
         return self._history_or_record(
@@ -162,7 +164,9 @@ class LksViewSet(
         request=RegistrationSerializer,
         responses={200: RegistrationSerializer(many=True), 201: RegistrationSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="pendaftaran", url_name="registrations")
+    @action(
+        detail=True, methods=["get", "post"], url_path="pendaftaran", url_name="registrations", pagination_class=None
+    )
     def registrations(self, request, pk=None):
         lks = self.get_object()
         return self._history_or_record(

@@ -9,6 +9,7 @@ from kesos.accounts.scope import LKS_REGION_ROLES, Scope
 from kesos.core.masking import mask_number
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
+from kesos.core.validators import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 
 from ..choices import BoardRole, LegalForm, LegalStatus, Lingkup, LksStatus, ServiceMode, StaffKind
 
@@ -62,8 +63,12 @@ class Lks(TimeStampedModel):
         "wilayah.Wilayah", verbose_name="desa/kelurahan", on_delete=models.PROTECT, related_name="+"
     )
     address = models.CharField("alamat", max_length=300)
-    latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        "lintang", max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        "bujur", max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
     phone = models.CharField("telepon", max_length=30, blank=True)
     email = models.EmailField("surel", blank=True)
     head_name = models.CharField("nama ketua/pimpinan", max_length=200, blank=True)

@@ -124,7 +124,7 @@ class CoverageView(APIView):
                 "wilayah", str, description="Kode provinsi atau kabupaten/kota; kosong: wilayah pertama pengguna"
             )
         ],
-        responses={200: CoverageSerializer},
+        responses={200: CoverageSerializer, 404: OpenApiResponse(description="Wilayah tidak ada atau di luar wilayah")},
     )
     def get(self, request):
         require(request.user, "pilar.coverage")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from kesos.accounts.scope import SUPERVISOR_ROLES, Scope
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
+from kesos.core.validators import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 
 from ..choices import ActivityKind, ReportStatus
 from .members import Member
@@ -136,8 +137,12 @@ class ReportPhoto(ReportOwned, models.Model):
     content_type = models.CharField("jenis", max_length=100)
     size = models.PositiveIntegerField("ukuran (byte)")
     caption = models.CharField("keterangan", max_length=200, blank=True)
-    latitude = models.DecimalField("lintang", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("bujur", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        "lintang", max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        "bujur", max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
     uploaded_at = models.DateTimeField("diunggah")
 
     class Meta:

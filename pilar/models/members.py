@@ -10,6 +10,7 @@ from kesos.accounts.scope import SUPERVISOR_ROLES, Scope
 from kesos.core.masking import mask_number
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
+from kesos.core.validators import validate_birth_date
 from kesos.wilayah.models import Level
 
 from ..choices import Classification, Grade, MemberKind, MemberStatus, SkIssuer
@@ -66,7 +67,7 @@ class Member(TimeStampedModel):
     name = models.CharField("nama", max_length=200)
     nik = models.CharField("NIK", max_length=16, blank=True)
     sex = models.CharField("jenis kelamin", max_length=1, choices=[("L", "Laki-laki"), ("P", "Perempuan")], blank=True)
-    birth_date = models.DateField("tanggal lahir", null=True, blank=True)
+    birth_date = models.DateField("tanggal lahir", null=True, blank=True, validators=[validate_birth_date])
     phone = models.CharField("nomor HP", max_length=30, blank=True)
     email = models.EmailField("surel", blank=True)
     education = models.CharField("pendidikan terakhir", max_length=100, blank=True)

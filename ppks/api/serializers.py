@@ -53,10 +53,10 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user)
 
 
-def reference(kind, help_text):
+def reference(kind, help_text, required=False):
     return serializers.SlugRelatedField(
-        slug_field="code", queryset=Referensi.objects.filter(kind=kind, active=True), required=False,
-        allow_null=True, help_text=help_text,
+        slug_field="code", queryset=Referensi.objects.filter(kind=kind, active=True), required=required,
+        allow_null=not required, help_text=help_text,
     )  # fmt: skip
 
 
@@ -224,7 +224,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
 
 
 class ServiceDeliverySerializer(serializers.ModelSerializer):
-    programme = reference(RefKind.PROGRAM, "Kode program (GET /api/v1/ppks/referensi/?jenis=program).")
+    programme = reference(RefKind.PROGRAM, "Kode program (GET /api/v1/ppks/referensi/?jenis=program).", required=True)
     atensi_component = reference(RefKind.ATENSI, "Kode komponen ATENSI, bila ada.")
 
     class Meta:
@@ -232,7 +232,6 @@ class ServiceDeliverySerializer(serializers.ModelSerializer):
         fields = ["id", "delivered_on", "form", "programme", "atensi_component", "description", "provider", "amount",
                   "in_kind", "author"]  # fmt: skip
         read_only_fields = ["author"]
-        extra_kwargs = {"programme": {"required": True, "allow_null": False}}
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):

@@ -84,7 +84,7 @@ class PersonViewSet(
         request=CategoryHoldingSerializer,
         responses={200: CategoryHoldingSerializer(many=True), 201: CategoryHoldingSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="kategori")
+    @action(detail=True, methods=["get", "post"], url_path="kategori", pagination_class=None)
     def categories(self, request, pk=None):
         person = self.get_object()
         if request.method == "GET":
@@ -276,36 +276,52 @@ class CaseViewSet(
             raise api_validation_error(exc) from exc
         return Response(serializer_class(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Asesmen kasus", request=AssessmentSerializer, responses=AssessmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="asesmen")
+    @extend_schema(
+        summary="Asesmen kasus",
+        request=AssessmentSerializer,
+        responses={200: AssessmentSerializer(many=True), 201: AssessmentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="asesmen", pagination_class=None)
     def assessments(self, request, pk=None):
         return self._case_work(request, AssessmentSerializer, lambda c: c.assessments.all(),
                                lambda c, d: casework.assessment_add(actor=request.user, case=c, **d))  # fmt: skip
 
-    @extend_schema(summary="Rencana intervensi", request=PlanItemSerializer, responses=PlanItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="rencana")
+    @extend_schema(
+        summary="Rencana intervensi",
+        request=PlanItemSerializer,
+        responses={200: PlanItemSerializer(many=True), 201: PlanItemSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="rencana", pagination_class=None)
     def plan(self, request, pk=None):
         return self._case_work(request, PlanItemSerializer, lambda c: c.plan_items.all(),
                                lambda c, d: casework.plan_item_add(actor=request.user, case=c, **d))  # fmt: skip
 
     @extend_schema(
         summary="Layanan yang diberikan", request=ServiceDeliverySerializer,
-        responses=ServiceDeliverySerializer(many=True),
+        responses={200: ServiceDeliverySerializer(many=True), 201: ServiceDeliverySerializer},
     )  # fmt: skip
-    @action(detail=True, methods=["get", "post"], url_path="layanan")
+    @action(detail=True, methods=["get", "post"], url_path="layanan", pagination_class=None)
     def services(self, request, pk=None):
         return self._case_work(request, ServiceDeliverySerializer,
                                lambda c: c.services.select_related("programme", "atensi_component"),
                                lambda c, d: casework.service_record(actor=request.user, case=c, **d))  # fmt: skip
 
-    @extend_schema(summary="Catatan kasus", request=CaseNoteSerializer, responses=CaseNoteSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="catatan")
+    @extend_schema(
+        summary="Catatan kasus",
+        request=CaseNoteSerializer,
+        responses={200: CaseNoteSerializer(many=True), 201: CaseNoteSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="catatan", pagination_class=None)
     def notes(self, request, pk=None):
         return self._case_work(request, CaseNoteSerializer, lambda c: c.notes.all(),
                                lambda c, d: casework.note_add(actor=request.user, case=c, **d))  # fmt: skip
 
-    @extend_schema(summary="Rujukan kasus", request=ReferralSerializer, responses=ReferralSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="rujukan")
+    @extend_schema(
+        summary="Rujukan kasus",
+        request=ReferralSerializer,
+        responses={200: ReferralSerializer(many=True), 201: ReferralSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="rujukan", pagination_class=None)
     def referrals(self, request, pk=None):
         def send(case, data):
             return referral_services.referral_send(actor=request.user, case=case, **data)
@@ -314,9 +330,16 @@ class CaseViewSet(
 
     @extend_schema(
         summary="Lampiran kasus (unggah multipart; unduh lewat tautan `download`)",
-        request={"multipart/form-data": AttachmentSerializer}, responses=AttachmentSerializer(many=True),
+        request={"multipart/form-data": AttachmentSerializer},
+        responses={200: AttachmentSerializer(many=True), 201: AttachmentSerializer},
     )  # fmt: skip
-    @action(detail=True, methods=["get", "post"], url_path="lampiran", parser_classes=[MultiPartParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="lampiran",
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+    )
     def attachments(self, request, pk=None):
         # Letters and photos are often medical, legal or about a child: as on the pages, they are listed
         # to those who may read the case work and added by those who work the case.

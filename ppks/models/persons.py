@@ -11,6 +11,7 @@ from kesos.accounts.scope import BY_NAME_ROLES, Scope
 from kesos.core.masking import mask_number
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
+from kesos.core.validators import validate_birth_date
 
 
 class Sex(models.TextChoices):
@@ -109,7 +110,7 @@ class Person(TimeStampedModel):
     name_key = models.CharField("kunci nama", max_length=200, blank=True, editable=False)
     sex = models.CharField("jenis kelamin", max_length=1, choices=Sex.choices)
     birth_place = models.CharField("tempat lahir", max_length=100, blank=True)
-    birth_date = models.DateField("tanggal lahir", null=True, blank=True)
+    birth_date = models.DateField("tanggal lahir", null=True, blank=True, validators=[validate_birth_date])
     wilayah = models.ForeignKey(
         "wilayah.Wilayah",
         verbose_name="desa/kelurahan",

@@ -64,12 +64,14 @@ def plan_item_done(*, actor, item: PlanItem, done_on=None) -> PlanItem:
 
 @transaction.atomic
 def service_record(
-    *, actor, case: Case, delivered_on, form, programme, description, provider, atensi_component=None, amount=None,
-    in_kind="",
+    *, actor, case: Case, delivered_on, form, description, provider, programme=None, atensi_component=None,
+    amount=None, in_kind="",
 ) -> ServiceDelivery:  # fmt: skip
     """A service delivered: one of the four forms of welfare delivery, the programme, the value."""
     _open_case(actor, case)
     _not_future(delivered_on, "delivered_on")
+    if programme is None:
+        raise ValidationError({"programme": "Pilih program layanan."})
     if programme.kind != RefKind.PROGRAM or (atensi_component and atensi_component.kind != RefKind.ATENSI):
         raise ValidationError({"programme": "Program atau komponen ATENSI tidak dikenal."})
     if amount is None and not in_kind.strip():
