@@ -39,4 +39,7 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The peer is the reverse proxy; log the client address it forwards as well.
+# Every atom of the access line (request line, query string, referer, headers) is redacted: no full
+# NIK/No. KK reaches the log, whatever a client puts in a URL.
+logger_class = "kesos.core.gunicorn_logging.RedactingLogger"
 access_log_format = '%(h)s %({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'

@@ -350,7 +350,16 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No full NIK/No. KK in a log line: Django's request and server loggers name the URL (404s,
+    # errors, runserver's request lines), so their records are redacted in place before any handler.
+    "filters": {"redact_nik": {"()": "kesos.core.redact.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_nik"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_nik"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["redact_nik"]},
+        "django.security": {"filters": ["redact_nik"]},
+    },
 }

@@ -321,6 +321,10 @@ def user_url(user):
     return reverse("accounts:user", args=[user.pk])
 
 
+# The body of an exact-NIK search (POST …/cari/) that finds nobody.
+NOBODY_NIK = {"q": "6371010101010000"}
+
+
 def first_assignment(user):
     assignment = user.assignments.first()
     return {"pk": user.pk, "assignment_pk": assignment.pk if assignment else 0}
@@ -386,6 +390,7 @@ MATRIX = {
         Route("ppks:person_create", "function", allowed=BY_NAME),
         Route("ppks:person_export", "list", allowed=SUPERVISORS, family="person"),
         Route("ppks-api:person-list", "list", allowed=BY_NAME, family="person", api=True),
+        Route("ppks-api:person-cari", "function", allowed=BY_NAME, method="post", data=NOBODY_NIK, api=True),
         Route("ppks-api:person-detail", "object", allowed=BY_NAME, family="person", kwargs=pk, api=True),
         Route(
             "ppks:person_category_add",
@@ -513,6 +518,7 @@ MATRIX = {
         Route("ppks:referral_overdue", "function", allowed=SUPERVISORS),
         Route("ppks:my_work", "function", allowed=BY_NAME),
         Route("ppks-api:case-list", "list", allowed=BY_NAME, family="case", api=True, label=lambda case: case.number),
+        Route("ppks-api:case-cari", "function", allowed=BY_NAME, method="post", data=NOBODY_NIK, api=True),
         Route("ppks-api:case-detail", "object", allowed=BY_NAME, family="case", kwargs=pk, api=True),
         Route(
             "ppks-api:case-transition",
@@ -593,6 +599,7 @@ MATRIX = {
         ),
         Route("ppks-api:person-categories", "object", allowed=BY_NAME, family="person", kwargs=pk, api=True),
         Route("ppks-api:household-list", "list", allowed=BY_NAME, family="household", api=True),
+        Route("ppks-api:household-cari", "function", allowed=BY_NAME, method="post", data=NOBODY_NIK, api=True),
         Route("ppks-api:household-detail", "object", allowed=BY_NAME, family="household", kwargs=pk, api=True),
         Route(
             "ppks-api:household-add-member",
@@ -770,6 +777,7 @@ MATRIX = {
             kwargs=lambda r: {"pk": r.pk, "photo_pk": 0},
         ),  # fmt: skip
         Route("pilar-api:member-list", "list", allowed=SUPERVISORS, family="member", api=True),
+        Route("pilar-api:member-cari", "function", allowed=SUPERVISORS, method="post", data=NOBODY_NIK, api=True),
         Route("pilar-api:member-detail", "object", allowed=SUPERVISORS, family="member", kwargs=pk, api=True),
         Route("pilar-api:type-list", "login", api=True),
         Route("pilar-api:coverage", "function", allowed=AGGREGATES, api=True),

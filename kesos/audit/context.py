@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from kesos.core.redact import redact
+
 
 @dataclass(frozen=True)
 class RequestInfo:
@@ -29,8 +31,9 @@ def client_ip(request) -> str | None:
 def info_from(request) -> RequestInfo:
     return RequestInfo(
         ip=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        path=request.get_full_path()[:500],
+        user_agent=redact(request.META.get("HTTP_USER_AGENT", ""))[:300],
+        # A NIK typed into an address (?q=6372...) must not reach the audit trail or the Auditor's pages.
+        path=redact(request.get_full_path())[:500],
     )
 
 

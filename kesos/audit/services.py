@@ -4,6 +4,8 @@ import logging
 
 from django.contrib.auth import get_user_model
 
+from kesos.core.redact import redact, redact_data
+
 from . import actions, context
 from .actions import ACTIONS
 from .models import AuditEvent
@@ -33,7 +35,9 @@ def audit_record(
     """Append one event. The request's IP, browser and path come from the audit middleware's context.
 
     `obj` names the record (its type, id and a masked label from `audit_label()` or `str()`);
-    `subject_person_id` ties the event to a beneficiary for the data-subject report.
+    `subject_person_id` ties the event to a beneficiary for the data-subject report. No full NIK or
+    No. KK is stored: every text and the detail pass through `redact` (a search term, a typed
+    username, recorded filters), whoever the caller.
     """
     if action not in ACTIONS:
         raise KeyError(f"Aksi audit '{action}' tidak ada di katalog.")
@@ -48,16 +52,16 @@ def audit_record(
     event = AuditEvent.objects.create(
         action=action,
         actor=actor,
-        username=(actor.username if actor is not None else username)[:150],
+        username=redact(actor.username if actor is not None else username)[:150],
         ip=info.ip if info else None,
-        user_agent=info.user_agent if info else "",
-        path=info.path if info else "",
+        user_agent=redact(info.user_agent) if info else "",
+        path=redact(info.path) if info else "",
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=object_repr[:200],
+        object_repr=redact(object_repr)[:200],
         subject_person_id=subject_person_id,
         wilayah_code=wilayah_code or _region_of(obj, actor),
-        detail=detail or {},
+        detail=redact_data(detail or {}),
     )
     logger.info("audit %s user=%s object=%s:%s", action, event.username, event.object_type, event.object_id)
     return event

@@ -12,6 +12,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
 from kesos.core.api import RuleGate, service_call
+from kesos.core.api_search import NumberSearchMixin
 
 from .. import selectors, services
 from ..roster_selectors import coverage_total
@@ -33,11 +34,15 @@ class RosterAccess(RuleGate):
     list=extend_schema(
         summary="Daftar anggota pilar sosial dalam wilayah pengguna",
         parameters=[
-            OpenApiParameter("q", str, description="Nama, NIK atau nomor induk anggota"),
+            OpenApiParameter("q", str, description="Nama atau nomor induk anggota (NIK lengkap: POST cari/)"),
             OpenApiParameter("type", str, description="Kode jenis pilar (GET /api/v1/pilar/jenis-pilar/)"),
             OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 62.71"),
             OpenApiParameter("status", str, description="aktif, non_aktif, atau diberhentikan"),
         ],
+    ),
+    cari=extend_schema(
+        summary="Mencari anggota pilar sosial dengan NIK lengkap (dibatasi dan dicatat); filter lain tetap di alamat",
+        responses={200: PilarMemberSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu anggota pilar sosial"),
     create=extend_schema(summary="Mencatat anggota pilar sosial dengan penugasan pertamanya"),
@@ -49,6 +54,7 @@ class RosterAccess(RuleGate):
 )
 class MemberViewSet(
     RosterAccess,
+    NumberSearchMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -62,7 +68,7 @@ class MemberViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        p = self.request.query_params
+        p = self.search_params()
         return selectors.member_list(
             user=self.request.user, q=p.get("q", ""), type=p.get("type", ""), wilayah=p.get("wilayah", ""),
             status=p.get("status", ""),

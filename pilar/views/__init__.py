@@ -11,15 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kesos.accounts.permissions import can, require
 from kesos.accounts.scope import AGGREGATE_ROLES, SUPERVISOR_ROLES, scope_of
 from kesos.audit import actions
+from kesos.audit.searches import number_search_record, page_number_search_allowed
 from kesos.audit.services import audit_export, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.pagination import page_of
+from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
 from kesos.wilayah.models import Level
 from kesos.wilayah.selectors import allowed_province, wilayah_visible
 
@@ -46,8 +48,11 @@ def _kabkota(user) -> list:
 
 
 def _search(request, kabkota):
+    params, dropped = search_params(request)  # a searched NIK comes from the session, never the address
+    if dropped:
+        messages.error(request, ADDRESS_MESSAGE)
     form = MemberSearchForm(
-        request.GET or None, kabkota=[w for w in kabkota if w.active], types=selectors.pilar_types(roster_only=True)
+        params, kabkota=[w for w in kabkota if w.active], types=selectors.pilar_types(roster_only=True)
     )
     return form, form.filters()
 
@@ -101,12 +106,20 @@ def current_posting(postings, today: datetime.date):
 
 # --- Roster, export ------------------------------------------------------------------------------
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def member_list(request):
     require(request.user, "pilar.view")
+    if request.method == "POST":
+        return search_redirect(request)
     kabkota = _kabkota(request.user)
     form, filters = _search(request, kabkota)
-    page = page_of(selectors.member_list(user=request.user, **filters), request, PAGE_SIZE)
+    allowed = page_number_search_allowed(request, filters.get("q"))
+    qs = selectors.member_list(user=request.user, **filters)
+    page = page_of(qs if allowed else qs.none(), request, PAGE_SIZE)
+    if allowed:
+        number_search_record(
+            actor=request.user, term=filters.get("q"), route="pilar:member_list", rows=page.paginator.count, found=page
+        )
     members = list(page)
     context_of = area_context(request.user, {m.wilayah_id for m in members})
     rows = [
@@ -117,7 +130,8 @@ def member_list(request):
         }
         for m in members
     ]
-    return render(request, "pilar/member_list.html", {"form": form, "page": page, "rows": rows})
+    context = {"form": form, "page": page, "rows": rows}
+    return render(request, "pilar/member_list.html", context, status=200 if allowed else 429)
 
 
 @login_required
@@ -127,8 +141,11 @@ def member_export(request):
     require(request.user, "pilar.manage")
     kabkota = _kabkota(request.user)
     _, filters = _search(request, kabkota)
+    if not page_number_search_allowed(request, filters.get("q")):
+        return redirect("pilar:member_list")
     qs = selectors.member_list(user=request.user, **filters).order_by("wilayah_id", "type__order", "name", "id")
     count = qs.count()
+    number_search_record(actor=request.user, term=filters.get("q"), route="pilar:member_export", rows=count)
     audit_export(
         actor=request.user, what="Daftar pilar sosial", count=count, filters=filters, roles=SUPERVISOR_ROLES,
         region=filters.get("wilayah", ""),

@@ -13,14 +13,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesos.accounts.models import place_of
 from kesos.accounts.permissions import can, require
+from kesos.audit.searches import number_search_record, page_number_search_allowed
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.pagination import page_of
 from kesos.core.pdf import table_pdf
+from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
 from lks.selectors import lks_choices
 
 from .. import event_selectors, selectors
@@ -55,10 +57,16 @@ def _dates(event) -> str:
 def _member_search(request):
     """Roster members matching ?cari=, for the 'pick a member' helper of the participant and nomination
     forms (at most SEARCH_SIZE)."""
-    q = (request.GET.get("cari") or "").strip()
-    if not q:
+    params, dropped = search_params(request, field="cari")  # a NIK comes from the session, not the address
+    if dropped:
+        messages.error(request, ADDRESS_MESSAGE)
+    q = ((params or {}).get("cari") or "").strip()
+    if not q or not page_number_search_allowed(request, q):
         return q, []
-    return q, list(selectors.member_list(user=request.user, q=q).order_by("name", "id")[:SEARCH_SIZE])
+    found = list(selectors.member_list(user=request.user, q=q).order_by("name", "id")[:SEARCH_SIZE])
+    route = request.resolver_match.view_name if request.resolver_match else ""
+    number_search_record(actor=request.user, term=q, route=route, rows=len(found), found=found)
+    return q, found
 
 
 # --- List, create, edit ----------------------------------------------------------------------------------
@@ -151,6 +159,8 @@ def participant_add(request, pk):
     require(request.user, "pilar.event")
     event = selectors.event_get(user=request.user, pk=pk)
     require(request.user, "pilar.event", event)
+    if request.method == "POST" and "cari" in request.POST:  # the member search box, not the participant form
+        return search_redirect(request, field="cari")
     initial = {"member": request.GET.get("anggota") or None}
     form = ParticipantForm(
         request.POST or None, user=request.user, kabkota=event_selectors.kabkota_choices(request.user),
@@ -384,10 +394,12 @@ def _selection_page(request, event, selection, *, criterion_form=None, nominatio
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def selection_detail(request, pk):
     require(request.user, "pilar.view")
     event, selection = _selection_for(request, pk, "pilar.view")
+    if request.method == "POST":  # the member search box: its NIK goes to the session, not the address
+        return search_redirect(request, field="cari")
     return _selection_page(request, event, selection)
 
 

@@ -10,6 +10,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
 from kesos.core.api import Conflict, RuleGate
+from kesos.core.api_search import NumberSearchMixin
 
 from .. import selectors, services
 from ..services import attachments as attachment_services
@@ -45,9 +46,14 @@ class ByNameAccess(RuleGate):
     list=extend_schema(
         summary="Daftar orang dalam wilayah pengguna",
         parameters=[
-            OpenApiParameter("q", str, description="Nama, atau NIK/No. KK lengkap"),
+            OpenApiParameter("q", str, description="Nama (NIK/No. KK lengkap: POST cari/)"),
             OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 63.71"),
         ],
+    ),
+    cari=extend_schema(
+        summary="Mencari orang dengan NIK/No. KK lengkap (dibatasi dan dicatat dalam jejak audit)",
+        parameters=[OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 63.71")],
+        responses={200: PersonSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu orang (akses dicatat dalam jejak audit)"),
     create=extend_schema(summary="Mencatat orang baru"),
@@ -55,6 +61,7 @@ class ByNameAccess(RuleGate):
 )
 class PersonViewSet(
     ByNameAccess,
+    NumberSearchMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -68,7 +75,7 @@ class PersonViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = self.search_params()
         return selectors.person_list(user=self.request.user, q=params.get("q", ""), wilayah=params.get("wilayah", ""))
 
     def get_object(self):
@@ -121,13 +128,23 @@ class PersonViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar keluarga dalam wilayah pengguna",
-        parameters=[OpenApiParameter("q", str, description="No. KK lengkap"), OpenApiParameter("wilayah", str)],
+        parameters=[OpenApiParameter("wilayah", str)],
+    ),
+    cari=extend_schema(
+        summary="Mencari keluarga dengan No. KK lengkap (dibatasi dan dicatat dalam jejak audit)",
+        parameters=[OpenApiParameter("wilayah", str)],
+        responses={200: HouseholdSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu keluarga dengan anggotanya (akses dicatat)"),
     create=extend_schema(summary="Mencatat keluarga (No. KK yang sudah ada ditolak)"),
 )
 class HouseholdViewSet(
-    ByNameAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ByNameAccess,
+    NumberSearchMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Households (keluarga), scoped like persons."""
 
@@ -135,7 +152,7 @@ class HouseholdViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = self.search_params()
         return selectors.household_list(
             user=self.request.user, q=params.get("q", ""), wilayah=params.get("wilayah", "")
         )
@@ -195,7 +212,7 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     list=extend_schema(
         summary="Daftar kasus dalam wilayah pengguna",
         parameters=[
-            OpenApiParameter("q", str, description="Nomor kasus, NIK/No. KK lengkap, atau nama"),
+            OpenApiParameter("q", str, description="Nomor kasus atau nama (NIK/No. KK lengkap: POST cari/)"),
             OpenApiParameter("tahap", str, description="Tahap kasus"),
             OpenApiParameter("jenis", str, description="Kode jenis PPKS, mis. PPKS-08"),
             OpenApiParameter("wilayah", str),
@@ -204,11 +221,20 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("saya", bool, description="true: hanya kasus yang ditugaskan kepada saya"),
         ],
     ),
+    cari=extend_schema(
+        summary="Mencari kasus dengan NIK/No. KK lengkap (dibatasi dan dicatat); filter lain tetap di alamat",
+        responses={200: CaseSerializer(many=True)},
+    ),
     retrieve=extend_schema(summary="Satu kasus (akses dicatat)"),
     create=extend_schema(summary="Membuka kasus untuk orang atau keluarga (tahap awal: dilaporkan)"),
 )
 class CaseViewSet(
-    ByNameAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ByNameAccess,
+    NumberSearchMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Cases, scoped like the pages; stage moves go through `tahap`, never through a field update."""
 
@@ -216,7 +242,7 @@ class CaseViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        p = self.request.query_params
+        p = self.search_params()
         return selectors.case_list(
             user=self.request.user, q=p.get("q", ""), stage=p.get("tahap", ""), category=p.get("jenis", ""),
             wilayah=p.get("wilayah", ""), open_only=p.get("berjalan") == "true", overdue=p.get("terlambat") == "true",

@@ -5,16 +5,18 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesos.accounts.permissions import require
 from kesos.accounts.scope import BY_NAME_ROLES
 from kesos.audit import actions
+from kesos.audit.searches import number_search_record, page_number_search_allowed
 from kesos.audit.services import audit_export, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import nik_for
 from kesos.core.pagination import page_of
+from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
 from kesos.wilayah.selectors import allowed_province
 
 from .. import selectors, services, timeline
@@ -35,21 +37,41 @@ PAGE_SIZE = 25
 
 
 def _search(request):
-    form = PersonSearchForm(request.GET or None, province=allowed_province(request.user))
+    """The list's search form, bound to its filters (a searched NIK/No. KK comes from the session,
+    never from the address: kesos.core.search)."""
+    params, dropped = search_params(request)
+    if dropped:
+        messages.error(request, ADDRESS_MESSAGE)
+    form = PersonSearchForm(params, province=allowed_province(request.user))
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {"q": form.cleaned_data["q"], "wilayah": getattr(form.cleaned_data["wilayah"], "code", "")}
     return form, filters
 
 
+def _searched_page(request, qs, filters, route: str):
+    """One page of a list, its exact-number search counted against the limit and audited.
+    Past the limit: no rows, and the page answers 429."""
+    allowed = page_number_search_allowed(request, filters.get("q"))
+    page = page_of(qs if allowed else qs.none(), request, PAGE_SIZE)
+    if allowed:
+        number_search_record(
+            actor=request.user, term=filters.get("q"), route=route, rows=page.paginator.count, found=page
+        )
+    return page, (200 if allowed else 429)
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_list(request):
     require(request.user, "ppks.view_person")
+    if request.method == "POST":
+        return search_redirect(request)
     form, filters = _search(request)
-    page = page_of(selectors.person_list(user=request.user, **filters), request, PAGE_SIZE)
+    qs = selectors.person_list(user=request.user, **filters)
+    page, status = _searched_page(request, qs, filters, "ppks:person_list")
     rows = [(person, nik_for(request.user, person)) for person in page]
-    return render(request, "ppks/person_list.html", {"form": form, "page": page, "rows": rows})
+    return render(request, "ppks/person_list.html", {"form": form, "page": page, "rows": rows}, status=status)
 
 
 @login_required
@@ -144,8 +166,12 @@ def person_export(request):
     """By-name CSV of the persons in the user's scope and search; restricted and audited."""
     require(request.user, "ppks.export_by_name")
     _, filters = _search(request)
+    if not page_number_search_allowed(request, filters.get("q")):
+        return redirect("ppks:person_list")
     qs = selectors.person_list(user=request.user, **filters).order_by("wilayah_id", "name", "id")
     count = qs.count()
+    found = qs[:2] if count == 1 else ()
+    number_search_record(actor=request.user, term=filters.get("q"), route="ppks:person_export", rows=count, found=found)
     audit_export(
         actor=request.user, what="Daftar orang", count=count, filters=filters, roles=BY_NAME_ROLES,
         region=filters.get("wilayah", ""),
@@ -244,14 +270,16 @@ def category_end(request, pk):
 
 # --- Households ---------------------------------------------------------------------------------------
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def household_list(request):
     require(request.user, "ppks.view_person")
+    if request.method == "POST":
+        return search_redirect(request)
     form, filters = _search(request)
     qs = selectors.household_list(user=request.user, **filters)
-    page = page_of(qs, request, PAGE_SIZE)
+    page, status = _searched_page(request, qs, filters, "ppks:household_list")
     rows = [(h, nik_for(request.user, h, "no_kk")) for h in page]
-    return render(request, "ppks/household_list.html", {"form": form, "page": page, "rows": rows})
+    return render(request, "ppks/household_list.html", {"form": form, "page": page, "rows": rows}, status=status)
 
 
 @login_required
@@ -355,10 +383,15 @@ def household_member_end(request, pk, member_pk):
 
 # --- Cases --------------------------------------------------------------------------------------------
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
     require(request.user, "ppks.view_person")
-    form = CaseSearchForm(request.GET or None, province=allowed_province(request.user))
+    if request.method == "POST":
+        return search_redirect(request)
+    params, dropped = search_params(request)
+    if dropped:
+        messages.error(request, ADDRESS_MESSAGE)
+    form = CaseSearchForm(params, province=allowed_province(request.user))
     filters = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -368,8 +401,8 @@ def case_list(request):
             "worker": request.user if data["mine"] else None,
         }  # fmt: skip
     qs = selectors.case_list(user=request.user, **filters).prefetch_related("categories")
-    page = page_of(qs, request, PAGE_SIZE)
-    return render(request, "ppks/case_list.html", {"form": form, "page": page})
+    page, status = _searched_page(request, qs, filters, "ppks:case_list")
+    return render(request, "ppks/case_list.html", {"form": form, "page": page}, status=status)
 
 
 def _case_open(request, holder, **who):

@@ -96,7 +96,7 @@ def test_a_tksk_gets_404_for_a_beneficiary_of_another_kecamatan_on_page_api_and_
     # Lists and searches never show B, not even for its exact NIK.
     listing = tksk.get(reverse("ppks:person_list")).content.decode()
     assert "Jumberi" in listing and "Raudah" not in listing
-    api = tksk.get(reverse("ppks-api:person-list"), {"q": in_b.nik}).json()
+    api = tksk.post(reverse("ppks-api:person-cari"), {"q": in_b.nik}, content_type="application/json").json()
     assert api["count"] == 0
     names = [row["name"] for row in tksk.get(reverse("ppks-api:person-list")).json()["results"]]
     assert names == ["Jumberi"]

@@ -280,7 +280,8 @@ def test_the_list_filters_and_shows_the_full_nik_to_supervisors(client, operator
     assert "Orang Banjarbaru" not in page and NIK in page
     page = client.get(url, {"type": "psm"}).content.decode()
     assert '<span data-testid="jumlah-pilar">1</span>' in page and "Budi Santoso" in page
-    page = client.get(url, {"q": "6371024505990003"}).content.decode()
+    # A NIK is searched through the form (POST), not the address.
+    page = client.post(url, {"q": "6371024505990003"}, follow=True).content.decode()
     assert '<span data-testid="jumlah-pilar">1</span>' in page and "Rina Wati" in page
     assert "Kecamatan" in page  # the area is named, not only coded
 
