@@ -2,10 +2,9 @@
 
 from rest_framework import serializers
 
-from kesos.accounts.permissions import can
-from kesos.core.masking import mask_number
+from kesos.core.masking import nik_for
 from kesos.wilayah.models import Wilayah
-from ppks.api.serializers import ScopedPrimaryKeyRelatedField
+from ppks.api.serializers import AgeField, MaskedBirthDateField, ScopedPrimaryKeyRelatedField
 from ppks.models import Case, Person
 
 from ..choices import DOCUMENT_LABELS, PermitKind
@@ -85,7 +84,8 @@ class PlacementSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     nik = serializers.SerializerMethodField()
     sex = serializers.CharField(source="person.sex", read_only=True)
-    birth_date = serializers.DateField(source="person.birth_date", read_only=True)
+    birth_date = MaskedBirthDateField(subject="person", read_only=True)
+    umur = AgeField(subject="person")
     origin_wilayah = serializers.CharField(source="person.wilayah_id", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True, default=None)
     confirm_over_capacity = serializers.BooleanField(
@@ -96,7 +96,7 @@ class PlacementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Placement
         fields = [
-            "id", "lks", "person", "person_name", "nik", "sex", "birth_date", "origin_wilayah", "case",
+            "id", "lks", "person", "person_name", "nik", "sex", "birth_date", "umur", "origin_wilayah", "case",
             "case_number", "residential", "admitted_on", "programme", "family_status", "guardian_name",
             "guardian_phone", "schooling", "health_note", "exit_on", "exit_reason", "exit_note", "version",
             "confirm_over_capacity",
@@ -108,10 +108,7 @@ class PlacementSerializer(serializers.ModelSerializer):
         return []  # one current placement per person: the service says so, in words
 
     def get_nik(self, placement) -> str:
-        nik = placement.person.nik or ""
-        if nik and can(self.context["request"].user, "lks.view_resident_nik", placement):
-            return nik
-        return mask_number(nik)
+        return nik_for(self.context["request"].user, placement, "person.nik")
 
     def validate(self, data):
         if data.get("person") is None:

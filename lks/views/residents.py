@@ -2,8 +2,6 @@
 and the by-name export. Every page is by-name data about children, the elderly and people with
 disabilities: the detail page and the export are audited."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +14,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
-from kesos.core.masking import mask_number
+from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 
 from .. import selectors, services
@@ -25,18 +23,14 @@ from ..resident_forms import PlacementEditForm, PlacementExitForm, PlacementForm
 PAGE_SIZE = 25
 
 
-def age_on(birth_date: datetime.date | None, today: datetime.date) -> int | None:
-    if birth_date is None:
-        return None
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
-
-
 def resident_nik(user, placement) -> str:
     """The resident's NIK, masked unless the user may see it in full (the LKS's operator, the Dinsos)."""
-    nik = placement.person.nik or ""
-    if nik and can(user, "lks.view_resident_nik", placement):
-        return nik
-    return mask_number(nik)
+    return nik_for(user, placement, "person.nik")
+
+
+def resident_birth(user, placement):
+    """The resident's birth date for whoever sees the NIK in full, else only the age (kesos.core.masking)."""
+    return birth_for(user, placement, "person.birth_date")
 
 
 def _occupancy_text(lks) -> str:
@@ -51,11 +45,10 @@ def resident_list(request, pk):
     require(request.user, "lks.view_residents", lks)
     left = request.GET.get("keluar") == "1"
     page = page_of(selectors.resident_list(user=request.user, lks=lks, current=not left), request, PAGE_SIZE)
-    today = timezone.localdate()
     rows = []
     for placement in page:
         placement.lks = lks  # every row is of this LKS: the access rules need no query to find it
-        rows.append((placement, resident_nik(request.user, placement), age_on(placement.person.birth_date, today)))
+        rows.append((placement, resident_nik(request.user, placement), resident_birth(request.user, placement)))
     current = services.occupancy(lks)
     context = {
         "lks": lks,
@@ -112,7 +105,7 @@ def _placement_page(request, placement, **forms):
         "placement": placement,
         "lks": placement.lks,
         "nik": resident_nik(user, placement),
-        "age": age_on(placement.person.birth_date, timezone.localdate()),
+        "born": resident_birth(user, placement),
         "may_change": may_change,
         "may_see_ppks": can(user, "ppks.view_person"),
         "occupancy": services.occupancy(placement.lks),
@@ -185,20 +178,20 @@ def resident_export(request, pk):
         action=actions.EXPORT, actor=request.user, object_repr=f"Penghuni {lks.name} ({count} baris)",
         wilayah_code=lks.wilayah_id, detail={"format": "csv", "lks": lks.pk, "rows": count, "current": True},
     )  # fmt: skip
-    user, today = request.user, timezone.localdate()
+    user = request.user
 
     def rows():
         for p in qs.iterator(chunk_size=2000):
             p.lks = lks
             person = p.person
-            age = age_on(person.birth_date, today)
+            born = resident_birth(user, p)
             yield (
                 p.pk,
                 resident_nik(user, p),
                 person.name,
                 person.sex,
-                person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-                "" if age is None else age,
+                born.date.strftime("%d/%m/%Y") if born.date else "",
+                "" if born.age is None else born.age,
                 person.wilayah_id,
                 person.wilayah.name,
                 p.admitted_on.strftime("%d/%m/%Y"),

@@ -2,8 +2,9 @@
 
 from rest_framework import serializers
 
-from kesos.accounts.permissions import can
+from kesos.core.masking import nik_for
 from kesos.wilayah.models import Wilayah
+from ppks.api.serializers import AgeField, MaskedBirthDateField
 
 from .. import selectors
 from ..choices import Grade, MemberKind
@@ -49,6 +50,8 @@ class PilarMemberSerializer(serializers.ModelSerializer):
     nik = serializers.CharField(
         max_length=16, required=False, allow_blank=True, help_text="Disamarkan bila tidak berwenang."
     )
+    birth_date = MaskedBirthDateField()
+    umur = AgeField()
     # "grade" and "status" would clash with the LKS enums of the same names in the schema.
     member_grade = serializers.ChoiceField(
         source="grade", choices=Grade.choices, required=False, allow_blank=True, help_text="Tingkatan (Tagana)."
@@ -58,7 +61,7 @@ class PilarMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "type", "type_name", "name", "nik", "sex", "birth_date", "phone", "email", "education",
+            "id", "type", "type_name", "name", "nik", "sex", "birth_date", "umur", "phone", "email", "education",
             "occupation", "address", "chair_name", "member_count", "classification", "business_units", "sk_number",
             "sk_date", "sk_issuer", "member_number", "member_grade", "member_status", "active_from", "active_until",
             "wilayah", "wilayah_nama", "starts_on", "user", "version", "created_at", "updated_at",
@@ -70,8 +73,8 @@ class PilarMemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, member):
         data = super().to_representation(member)
-        if data.get("nik") and not can(self.context["request"].user, "pilar.manage", member):
-            data["nik"] = member.masked_nik
+        if data.get("nik"):
+            data["nik"] = nik_for(self.context["request"].user, member)
         return data
 
 

@@ -20,6 +20,7 @@ from kesos.audit.searches import number_search_record, page_number_search_allowe
 from kesos.audit.services import audit_export, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
+from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
 from kesos.wilayah.models import Level
@@ -126,7 +127,7 @@ def member_list(request):
         {
             "member": m,
             "area": context_of.get(m.wilayah_id, ""),
-            "nik": m.nik if can(request.user, "pilar.manage", m) else m.masked_nik,
+            "nik": nik_for(request.user, m),
         }
         for m in members
     ]
@@ -218,7 +219,8 @@ def member_detail(request, pk):
         "member": member,
         **parts,
         "current": current_posting(parts["postings"], today),
-        "nik": member.nik if may_manage else member.masked_nik,
+        "nik": nik_for(request.user, member),
+        "born": birth_for(request.user, member),
         "may_edit_member": may_manage,  # base.html's nav already uses `may_manage`
         "may_see_events": can(request.user, "pilar.event"),
         "today": today,

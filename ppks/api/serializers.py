@@ -1,9 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kesos.accounts.permissions import can
-from kesos.core.masking import nik_for
+from kesos.core.masking import birth_for, nik_for
 from kesos.wilayah.models import Wilayah
 from kesos.wilayah.nik import normalize_digits, validate_kk, validate_nik
 
@@ -42,6 +43,36 @@ class MaskedNikField(serializers.CharField):
         return normalize_digits(super().to_internal_value(data) or "")
 
 
+class MaskedBirthDateField(serializers.DateField):
+    """Reads the birth date only for callers who see the NIK in full (else null: see `umur`); writes a date.
+    The NIK holds the birth date, so a masked NIK next to a birth date is no mask at all."""
+
+    def __init__(self, subject: str = "", **kwargs):
+        self.subject = subject  # the attribute holding the person ("person" on a placement), or "" for the object
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", "Tanggal lahir; null bagi pengguna yang melihat NIK tersamar (lihat `umur`).")
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        field = f"{self.subject}.birth_date" if self.subject else "birth_date"
+        return birth_for(self.context["request"].user, instance, field).date
+
+
+@extend_schema_field({"type": "integer", "nullable": True, "readOnly": True})
+class AgeField(serializers.ReadOnlyField):
+    """The age in full years today, for every caller (the one birth-date fact a masked NIK leaves visible)."""
+
+    def __init__(self, subject: str = "", **kwargs):
+        self.subject = subject
+        kwargs.setdefault("help_text", "Umur dalam tahun penuh hari ini; null bila tanggal lahir tidak diketahui.")
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, instance):
+        field = f"{self.subject}.birth_date" if self.subject else "birth_date"
+        return birth_for(self.context["request"].user, instance, field).age
+
+
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id that must point at a record the caller can see: others read as 'does not exist'."""
 
@@ -69,6 +100,8 @@ def wilayah_desa():
 class PersonSerializer(serializers.ModelSerializer):
     nik = MaskedNikField(validators=[validate_nik])
     no_kk = MaskedNikField(validators=[validate_kk])
+    birth_date = MaskedBirthDateField()
+    umur = AgeField()
     wilayah = wilayah_desa()
     wilayah_nama = serializers.CharField(source="wilayah.name", read_only=True)
     religion = reference(RefKind.AGAMA, "Kode agama (GET /api/v1/ppks/referensi/?jenis=agama).")
@@ -84,9 +117,9 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "nik", "no_kk", "name", "aliases", "sex", "birth_place", "birth_date", "wilayah", "wilayah_nama",
-            "address", "rt", "rw", "phone", "religion", "marital_status", "education", "occupation", "disability",
-            "dtsen_desil", "dtsen_period", "legal_basis", "version", "created_at", "updated_at",
+            "id", "nik", "no_kk", "name", "aliases", "sex", "birth_place", "birth_date", "umur", "wilayah",
+            "wilayah_nama", "address", "rt", "rw", "phone", "religion", "marital_status", "education", "occupation",
+            "disability", "dtsen_desil", "dtsen_period", "legal_basis", "version", "created_at", "updated_at",
             "confirm_not_duplicate",
         ]  # fmt: skip
         read_only_fields = ["version", "created_at", "updated_at"]

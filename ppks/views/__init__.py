@@ -14,7 +14,7 @@ from kesos.audit.searches import number_search_record, page_number_search_allowe
 from kesos.audit.services import audit_export, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
-from kesos.core.masking import nik_for
+from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
 from kesos.wilayah.selectors import allowed_province
@@ -70,7 +70,8 @@ def person_list(request):
     form, filters = _search(request)
     qs = selectors.person_list(user=request.user, **filters)
     page, status = _searched_page(request, qs, filters, "ppks:person_list")
-    rows = [(person, nik_for(request.user, person)) for person in page]
+    user = request.user
+    rows = [(person, nik_for(user, person), birth_for(user, person).display("d/m/Y")) for person in page]
     return render(request, "ppks/person_list.html", {"form": form, "page": page, "rows": rows}, status=status)
 
 
@@ -185,7 +186,7 @@ def person_export(request):
             p.name,
             p.sex,
             p.birth_place,
-            p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "",
+            birth_for(user, p).display("d/m/Y"),
             p.wilayah_id,
             p.wilayah.name,
             p.address,

@@ -52,8 +52,8 @@ def test_an_inactive_user_or_a_bare_superuser_sees_no_beneficiary():
         assert not can(user, "ppks.view_full_nik", person)
 
 
-def test_a_nik_is_masked_to_its_region_prefix_and_last_four_digits():
-    assert mask_number("6371011403580001") == "6371********0001"
+def test_a_nik_is_masked_to_its_last_four_digits_without_the_region_prefix():
+    assert mask_number("6371011403580001") == "************0001"
     assert mask_number("") == ""
     assert mask_number(None) == ""
 
@@ -71,8 +71,8 @@ def test_the_full_nik_goes_to_supervisors_and_workers_of_the_region_and_to_the_t
     neighbour = Person.objects.create(nik="6372034808520008", name="Masliana", sex="P", wilayah_id="63.72.03.1002")
     assert nik_for(operator, neighbour) == "6372034808520008"
     assert nik_for(tksk, reported) == "6372031412650002"
-    assert nik_for(tksk, neighbour) == "6372********0008"
-    assert nik_for(other_operator, neighbour) == "6372********0008"
+    assert nik_for(tksk, neighbour) == "************0008"
+    assert nik_for(other_operator, neighbour) == "************0008"
 
 
 def test_sensitive_case_fields_are_for_the_assigned_worker_and_the_supervisors_only():
@@ -104,4 +104,4 @@ def test_a_former_tksk_keeps_no_rights_over_the_people_they_reported():
     )
     assert not Person.objects.visible_to(tksk).exists()
     assert not can(tksk, "ppks.change_person", reported)
-    assert nik_for(tksk, reported) == "6372********0002"
+    assert nik_for(tksk, reported) == "************0002"

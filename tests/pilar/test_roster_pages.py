@@ -254,7 +254,7 @@ def test_a_tksk_sees_their_own_record_with_the_nik_masked_and_nothing_else(clien
     response = client.get(reverse("pilar:member", args=[own.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-testid="nik">6371********0001' in page and NIK not in page
+    assert 'data-testid="nik">************0001' in page and NIK not in page
     assert "Ubah data" not in page and 'data-testid="pindah-tugas"' not in page
     assert 'data-testid="riwayat-penugasan"' in page
     assert AuditEvent.objects.filter(action=actions.VIEW, actor=tksk, object_id=str(own.pk)).exists()

@@ -1,9 +1,9 @@
 """By-name lists (daftar nama): PPKS persons, cases, LKS residents of a region, for the Dinsos office.
 
 Personal data, so every list reads through the requester's scope (`visible_to(user)` / the existing
-selectors) narrowed to `params.region`; the NIK is masked (`kesos.core.masking.mask_number`) unless the
-requester may see it in full (`ppks.view_full_nik` for persons and cases, `lks.view_resident_nik` for
-residents), decided per row from the row's region without a query.
+selectors) narrowed to `params.region`; the NIK is masked (`kesos.core.masking.mask_number`), and the
+birth date replaced by the age, unless the requester may see them in full (`ppks.view_full_nik` for
+persons and cases, `lks.view_resident_nik` for residents), decided per row from the row's region without a query.
 
 Rows are an iterator over one `values_list(...).iterator(chunk_size=2000)`: constant memory however
 long the list, and a fixed number of queries (the region, the PPKS category labels, the count, the
@@ -25,7 +25,7 @@ from django.db.models import Aggregate, CharField, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kesos.accounts.permissions import can
-from kesos.core.masking import mask_number
+from kesos.core.masking import birth_shown, mask_number
 from kesos.reports.recap import Column, Params, Recap, as_of_line, long_date, region_heading
 from kesos.wilayah.models import Wilayah, prefix_q
 from lks.choices import ExitReason
@@ -36,7 +36,7 @@ from ppks.workflow import Stage
 
 CHUNK = 2000
 SEPARATOR = ","
-NOTE_NIK = "NIK disamarkan bagi pengguna yang tidak berwenang melihatnya utuh."
+NOTE_NIK = "NIK disamarkan, dan tanggal lahir diganti umur, bagi pengguna yang tidak berwenang melihat NIK utuh."
 
 
 class CodeList(Aggregate):
@@ -73,14 +73,21 @@ class NikRule:
         self.user, self.action = user, action
         self.known: dict[tuple, bool] = {}
 
-    def __call__(self, nik: str | None, region: str | None, created_by_id=None, lks_id=None) -> str:
-        if not nik:
-            return ""
+    def allowed(self, region: str | None, created_by_id=None, lks_id=None) -> bool:
         key = (region, created_by_id == self.user.pk, lks_id)
         if key not in self.known:
             row = _Row(region, self.user.pk if key[1] else None, lks_id)
             self.known[key] = can(self.user, self.action, row)
-        return nik if self.known[key] else mask_number(nik)
+        return self.known[key]
+
+    def __call__(self, nik: str | None, region: str | None, created_by_id=None, lks_id=None) -> str:
+        if not nik:
+            return ""
+        return nik if self.allowed(region, created_by_id, lks_id) else mask_number(nik)
+
+    def birth(self, born, region: str | None, created_by_id=None, lks_id=None) -> str:
+        """The birth date (dd/mm/yyyy) alongside a full NIK; else the age ("45 tahun"): the same decision."""
+        return birth_shown(born, full=self.allowed(region, created_by_id, lks_id)).display("d/m/Y")
 
 
 def _labels(codes: str | None, names: dict[str, str]) -> str:
@@ -152,7 +159,7 @@ def build_persons(params: Params, *, user) -> Recap:
             values, start=1
         ):
             rt_rw = f" RT {rt}/RW {rw}" if rt or rw else ""
-            yield [number, nik(n, code, creator), name, SEX.get(sex, sex), place, _date(born),
+            yield [number, nik(n, code, creator), name, SEX.get(sex, sex), place, nik.birth(born, code, creator),
                    f"{address}{rt_rw}".strip(), code, desa, kec, kab, _labels(codes, names)]  # fmt: skip
 
     return Recap(
@@ -201,9 +208,9 @@ def build_cases(params: Params, *, user) -> Recap:
              worker, username) = row  # fmt: skip
             if name is None:  # a case about a household
                 name = f"Keluarga {head_name}" if head_name else "Keluarga"
-            yield [number, case_no, nik(n, home, creator), name, SEX.get(sex, sex or ""), _date(born), desa, kec, kab,
-                   _labels(codes, names), STAGES.get(stage, stage), _date(opened), _date(closed),
-                   worker or username or ""]  # fmt: skip
+            yield [number, case_no, nik(n, home, creator), name, SEX.get(sex, sex or ""),
+                   nik.birth(born, home, creator), desa, kec, kab, _labels(codes, names), STAGES.get(stage, stage),
+                   _date(opened), _date(closed), worker or username or ""]  # fmt: skip
 
     return Recap(
         title="DAFTAR NAMA KASUS", region=region, period=period, as_of=as_of, columns=CASE_COLUMNS, rows=rows(),
@@ -251,9 +258,9 @@ def build_residents(params: Params, *, user) -> Recap:
             (lks, lks_region, lks_id, n, name, sex, born, desa, kec, kab, codes, residential, admitted, exit_on,
              reason) = row  # fmt: skip
             left = exit_on if exit_on is not None and exit_on <= end else None
-            yield [number, lks, nik(n, lks_region, lks_id=lks_id), name, SEX.get(sex, sex), _date(born), desa, kec,
-                   kab, _labels(codes, names), "Ya" if residential else "Tidak", _date(admitted), _date(left),
-                   status(exit_on, reason)]  # fmt: skip
+            yield [number, lks, nik(n, lks_region, lks_id=lks_id), name, SEX.get(sex, sex),
+                   nik.birth(born, lks_region, lks_id=lks_id), desa, kec, kab, _labels(codes, names),
+                   "Ya" if residential else "Tidak", _date(admitted), _date(left), status(exit_on, reason)]  # fmt: skip
 
     return Recap(
         title="DAFTAR NAMA PENGHUNI DAN KLIEN LKS", region=region, period=period, as_of=as_of,
