@@ -12,7 +12,8 @@ from .subject import SECTIONS, access_log
 
 def subject_report_xlsx(person, *, requested_by) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    # Every value is written with write_string; no `write` of text may become a formula either.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 13})
     when = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})

@@ -15,18 +15,18 @@ of data rows; `progress(rows_written)` is called every `PROGRESS_EVERY` rows of 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from itertools import groupby
 
 import xlsxwriter
 
-from kesos.core.exports import BOM
+from kesos.core.exports import BOM, CsvRows
 from kesos.core.pdf import table_pdf
 
 from .recap import Column, Recap
 
 PROGRESS_EVERY = 5000
+XLSX_OPTIONS = {"constant_memory": True, "remove_timezone": True, "strings_to_formulas": False}
 NUMBER_FORMATS = {"int": "#,##0", "money": "#,##0", "percent": "0.0"}
 # Rows a PDF may hold: beyond this a by-name list is for Excel or CSV, not for paper.
 PDF_MAX_ROWS = 5000
@@ -62,14 +62,14 @@ def write_csv(recap: Recap, path, *, progress=_noop) -> int:
     count = 0
     with open(path, "w", newline="", encoding="utf-8") as out:
         out.write(BOM)
-        writer = csv.writer(out)
+        writer = CsvRows(out)  # text that looks like a formula is written inert
         writer.writerow([_label(c) for c in recap.columns])
         for count, row in enumerate(recap.rows, start=1):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(row)
             if count % PROGRESS_EVERY == 0:
                 progress(count)
         for row in recap.totals:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(row)
     return count
 
 
@@ -82,7 +82,9 @@ def _width(column: Column) -> float:
 
 
 def write_xlsx(recap: Recap, path, *, progress=_noop) -> int:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+    # User text goes in as text cells (`write_string`); `strings_to_formulas` off keeps any plain `write`
+    # of a heading or group label from turning a name that starts with "=" into a formula.
+    book = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     sheet = book.add_worksheet("Rekap")
     last = len(recap.columns) - 1
     title = book.add_format({"bold": True, "font_size": 12, "align": "center"})

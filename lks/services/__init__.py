@@ -280,7 +280,7 @@ def document_upload(
         year=year, stored_name=checked.stored_name, original_name=checked.original_name,
         content_type=checked.content_type, size=checked.size, uploaded_by=actor, uploaded_at=timezone.now(),
     )  # fmt: skip
-    document.file.save(document.stored_name, upload, save=False)
+    document.file.save(document.stored_name, checked.content, save=False)
     try:
         document.save()
         audit_record(action=actions.UPDATE, actor=actor, obj=lks, detail={"document_added": document.pk})

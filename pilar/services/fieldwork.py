@@ -131,7 +131,7 @@ def photo_add(*, actor, report: MonthlyReport, upload, caption: str = "", latitu
         content_type=checked.content_type, size=checked.size, caption=(caption or "").strip()[:200],
         latitude=latitude, longitude=longitude, uploaded_at=timezone.now(),
     )  # fmt: skip
-    photo.file.save(photo.stored_name, upload, save=False)
+    photo.file.save(photo.stored_name, checked.content, save=False)
     try:
         photo.save()
     except Exception:

@@ -10,7 +10,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.pagination import page_of
-from kesos.core.uploads import private_response
+from kesos.core.uploads import private_response, stored_file_response
 from kesos.wilayah.models import Level
 from kesos.wilayah.selectors import wilayah_visible
 from ppks import selectors as ppks_selectors
@@ -323,10 +323,7 @@ def photo_download(request, pk, photo_pk):
         handle.seek(0)
         if not request.GET.get("kecil"):
             audit_record(action=actions.VIEW, actor=request.user, obj=report, detail={"photo": photo.pk})
-        response = FileResponse(
-            handle, as_attachment=bool(request.GET.get("unduh")), filename=photo.original_name,
-            content_type=photo.content_type,
-        )  # fmt: skip
+        return stored_file_response(handle, photo, as_attachment=bool(request.GET.get("unduh")))
     return private_response(response)
 
 

@@ -25,7 +25,7 @@ def attachment_add(*, actor, case: Case, upload, description: str = "") -> Attac
         content_type=checked.content_type, size=checked.size, description=description, uploaded_by=actor,
         uploaded_at=timezone.now(),
     )  # fmt: skip
-    attachment.file.save(attachment.stored_name, upload, save=False)
+    attachment.file.save(attachment.stored_name, checked.content, save=False)
     try:
         attachment.save()
         audit_record(

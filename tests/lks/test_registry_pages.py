@@ -19,10 +19,11 @@ from lks import services
 from lks.choices import REQUIRED_DOCUMENTS, ChangeStatus, DocumentKind, RegistrationStatus
 from lks.models import ChangeRequest, Lks, LksDocument, LksType, Registration
 from tests.factories import AssignmentFactory, OfficeFactory, UserFactory
+from tests.files import hand_pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = hand_pdf()  # a whole PDF: a header alone no longer passes
 
 
 def png_bytes() -> bytes:

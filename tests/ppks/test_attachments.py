@@ -1,8 +1,6 @@
 """Case attachments: checked by their content and size, stored under a random name outside the web
 root, and served only through the case's permission checks, with an audit row per download."""
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -17,25 +15,9 @@ from ppks.models import Attachment, Person, PpksCategory
 from ppks.services import case_assign, case_open
 from ppks.services.attachments import attachment_add
 from tests.factories import AssignmentFactory, UserFactory
+from tests.files import PDF, png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def png_bytes() -> bytes:
-    """A real 1×1 white PNG."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 def staff(role, region, username):

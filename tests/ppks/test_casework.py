@@ -133,7 +133,9 @@ def test_the_api_sends_a_referral_and_takes_an_attachment_checked_by_its_content
     fake = SimpleUploadedFile("surat.pdf", b"bukan pdf sama sekali", content_type="application/pdf")
     refused = client.post(base + "lampiran/", {"file": fake})
     assert refused.status_code == 400
-    pdf = SimpleUploadedFile("surat.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+    from tests.files import PDF
+
+    pdf = SimpleUploadedFile("surat.pdf", PDF)
     stored = client.post(base + "lampiran/", {"file": pdf, "description": "Surat rujukan"})
     assert stored.status_code == 201, stored.json()
     assert client.get(stored.json()["download"]).status_code == 200
