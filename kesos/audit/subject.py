@@ -64,13 +64,24 @@ def change_history(model_label: str, object_ids: list) -> Section:
 
 
 def access_log(person) -> Section:
-    """Who viewed or changed the person's records, and by-name exports that covered their region."""
+    """Who viewed or changed the person's records, the list pages they appeared on, and by-name
+    exports that covered their region."""
+    from .actions import EXPORT, LIST
+
     code = person.scope_region
     # An export event carries the region it covered; the person's region or any ancestor of it counts.
     parts = code.split(".")
     regions = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    covering_exports = Q(action="data.export", wilayah_code__in=regions)
-    events = AuditEvent.objects.filter(Q(subject_person_id=person.pk) | covering_exports).select_related("actor")
+    covering_exports = Q(action=EXPORT, wilayah_code__in=regions)
+    # A list read names the persons on its page (and the households, for the household list); the
+    # GIN index on `detail` answers these containment tests.
+    listed = Q(detail__contains={"person_ids": [person.pk]})
+    households = list(person.memberships.values_list("household_id", flat=True))
+    for household_id in households:
+        listed |= Q(detail__contains={"list": "ppks.household", "ids": [household_id]})
+    on_a_list = Q(action=LIST) & listed
+    events = AuditEvent.objects.filter(Q(subject_person_id=person.pk) | covering_exports | on_a_list)
+    events = events.select_related("actor")
     rows = (
         [
             local(e.at),

@@ -7,11 +7,12 @@ from rest_framework.response import Response
 
 from kesos.accounts.permissions import require
 from kesos.audit import actions
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_list_read, audit_record
 from kesos.core.adapters import api_validation_error
-from kesos.core.api import Conflict, RuleGate
+from kesos.core.api import AuditedByNameList, Conflict, RuleGate
 
 from .. import selectors, services
+from ..models import PersonCategory
 from ..services import attachments as attachment_services
 from ..services import casework
 from ..services import referrals as referral_services
@@ -54,6 +55,7 @@ class ByNameAccess(RuleGate):
     partial_update=extend_schema(summary="Mengubah data orang (kirim `version` yang terakhir dibaca)"),
 )
 class PersonViewSet(
+    AuditedByNameList,
     ByNameAccess,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -88,7 +90,9 @@ class PersonViewSet(
     def categories(self, request, pk=None):
         person = self.get_object()
         if request.method == "GET":
-            return Response(CategoryHoldingSerializer(selectors.person_categories(person), many=True).data)
+            rows = list(selectors.person_categories(person))
+            audit_list_read(actor=request.user, rows=rows, model=PersonCategory, about=person)
+            return Response(CategoryHoldingSerializer(rows, many=True).data)
         require(request.user, "ppks.change_person", person)
         serializer = CategoryHoldingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -127,7 +131,12 @@ class PersonViewSet(
     create=extend_schema(summary="Mencatat keluarga (No. KK yang sudah ada ditolak)"),
 )
 class HouseholdViewSet(
-    ByNameAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedByNameList,
+    ByNameAccess,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Households (keluarga), scoped like persons."""
 
@@ -208,7 +217,12 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     create=extend_schema(summary="Membuka kasus untuk orang atau keluarga (tahap awal: dilaporkan)"),
 )
 class CaseViewSet(
-    ByNameAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedByNameList,
+    ByNameAccess,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Cases, scoped like the pages; stage moves go through `tahap`, never through a field update."""
 
@@ -259,10 +273,12 @@ class CaseViewSet(
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
     def _case_work(self, request, serializer_class, rows, create):
-        """GET: the rows of one kind of case work; POST: add one through its service."""
+        """GET: the rows of one kind of case work (one audit event per read); POST: add one through its service."""
         case = self.get_object()
         if request.method == "GET":
-            return Response(serializer_class(rows(case), many=True).data)
+            found = list(rows(case))
+            audit_list_read(actor=request.user, rows=found, model=serializer_class.Meta.model, about=case)
+            return Response(serializer_class(found, many=True).data)
         require(request.user, "ppks.work_case", case)
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kesos.accounts.permissions import require
 from kesos.accounts.scope import BY_NAME_ROLES
 from kesos.audit import actions
-from kesos.audit.services import audit_export, audit_record
+from kesos.audit.services import audit_export, audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import nik_for
@@ -30,6 +30,7 @@ from ..forms import (
     PersonForm,
     PersonSearchForm,
 )
+from ..models import Case, Household, Person
 
 PAGE_SIZE = 25
 
@@ -49,6 +50,7 @@ def person_list(request):
     form, filters = _search(request)
     page = page_of(selectors.person_list(user=request.user, **filters), request, PAGE_SIZE)
     rows = [(person, nik_for(request.user, person)) for person in page]
+    audit_list_read(actor=request.user, rows=page, model=Person)
     return render(request, "ppks/person_list.html", {"form": form, "page": page, "rows": rows})
 
 
@@ -251,6 +253,7 @@ def household_list(request):
     qs = selectors.household_list(user=request.user, **filters)
     page = page_of(qs, request, PAGE_SIZE)
     rows = [(h, nik_for(request.user, h, "no_kk")) for h in page]
+    audit_list_read(actor=request.user, rows=page, model=Household)
     return render(request, "ppks/household_list.html", {"form": form, "page": page, "rows": rows})
 
 
@@ -369,6 +372,7 @@ def case_list(request):
         }  # fmt: skip
     qs = selectors.case_list(user=request.user, **filters).prefetch_related("categories")
     page = page_of(qs, request, PAGE_SIZE)
+    audit_list_read(actor=request.user, rows=page, model=Case)
     return render(request, "ppks/case_list.html", {"form": form, "page": page})
 
 
