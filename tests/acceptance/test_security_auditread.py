@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 def people(count: int, village: str, nik_prefix: str, name: str) -> list[Person]:
     return Person.objects.bulk_create(
-        Person(name=f"{name} {i:03d}", sex="L", wilayah_id=village, nik=f"{nik_prefix}{i + 1:04d}") for i in range(count)
+        Person(name=f"{name} {i:03d}", sex="L", wilayah_id=village, nik=f"{nik_prefix}{i:04d}")
+        for i in range(1, count + 1)
     )
 
 
