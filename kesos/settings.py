@@ -279,6 +279,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per-user throttling in the shared cache (Redis in production, so every web process counts the
+    # same requests). `user`: every API request of a logged-in user, room for a person at work and a
+    # field device syncing; `by_name_list`: the person, household, case and resident list pages on top
+    # of that (600 pages of 50 rows an hour), so paging through a whole region is slow and shows in
+    # the audit trail; `anon`: requests without a session, per address. Past a rate: 429 in Indonesian.
+    "DEFAULT_THROTTLE_CLASSES": ["kesos.core.api.UserThrottle", "kesos.core.api.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("KESOS_API_RATE_USER", default="2400/hour"),
+        "by_name_list": env.str("KESOS_API_RATE_BY_NAME_LIST", default="600/hour"),
+        "anon": env.str("KESOS_API_RATE_ANON", default="120/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kesos API",

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kesos.accounts.permissions import can
+from kesos.audit.services import audit_not_found
 from kesos.wilayah.models import prefix_q
 from kesos.wilayah.nik import normalize_digits
 
@@ -42,10 +43,12 @@ def person_list(*, user, q: str = "", wilayah: str = ""):
 
 
 def person_get(*, user, pk) -> Person:
-    """One person in the user's scope; anything else is 404, so existence does not leak."""
+    """One person in the user's scope; anything else is 404, so existence does not leak, and is
+    audited (the same event whether the id is out of scope or unknown), so id probing shows."""
     try:
         return Person.objects.visible_to(user).select_related("wilayah", "created_by").get(pk=pk)
     except (Person.DoesNotExist, ValueError):
+        audit_not_found(actor=user, model=Person, pk=pk)
         raise Http404("Data orang tidak ditemukan.") from None
 
 
@@ -86,6 +89,7 @@ def household_get(*, user, pk) -> Household:
     try:
         return Household.objects.visible_to(user).select_related("wilayah").get(pk=pk)
     except (Household.DoesNotExist, ValueError):
+        audit_not_found(actor=user, model=Household, pk=pk)
         raise Http404("Data keluarga tidak ditemukan.") from None
 
 
@@ -180,6 +184,7 @@ def case_get(*, user, pk) -> Case:
             .get(pk=pk)
         )
     except (Case.DoesNotExist, ValueError):
+        audit_not_found(actor=user, model=Case, pk=pk)
         raise Http404("Kasus tidak ditemukan.") from None
 
 

@@ -24,6 +24,10 @@ OTP_FAILED = register("auth.otp_failed", "Gagal verifikasi dua langkah")
 
 # Access to personal data
 VIEW = register("data.view", "Melihat data perorangan")
+# One event per list page read (page or API): its row count, region and the persons on it.
+LIST = register("data.list", "Melihat daftar data perorangan")
+# A by-name route asked for a record the user may not see, or one that does not exist (both are 404).
+NOT_FOUND = register("data.not_found", "Akses ditolak/tidak ditemukan")
 EXPORT = register("data.export", "Mengekspor data perorangan")
 PRINT = register("data.print", "Mencetak data perorangan")
 NUMBER_SEARCH = register("data.number_search", "Mencari data dengan NIK/No. KK")

@@ -63,14 +63,40 @@ def change_history(model_label: str, object_ids: list) -> Section:
     )
 
 
+def _listed(person_id: int, household_ids: list[int]) -> Q:
+    """List reads whose page held the person (or one of their households). On PostgreSQL the GIN index
+    on `detail` answers the containment tests; SQLite (the quick start) cannot, so it compares ids."""
+    from .actions import LIST
+
+    if not history_enabled():
+        ids = [
+            pk
+            for pk, detail in AuditEvent.objects.filter(action=LIST).values_list("pk", "detail")
+            if person_id in detail.get("person_ids", [])
+            or (detail.get("list") == "ppks.household" and set(household_ids) & set(detail.get("ids", [])))
+        ]
+        return Q(pk__in=ids)
+    listed = Q(detail__contains={"person_ids": [person_id]})
+    for household_id in household_ids:
+        listed |= Q(detail__contains={"list": "ppks.household", "ids": [household_id]})
+    return Q(action=LIST) & listed
+
+
 def access_log(person) -> Section:
-    """Who viewed or changed the person's records, and by-name exports that covered their region."""
+    """Who viewed or changed the person's records, the list pages they appeared on, and by-name
+    exports that covered their region."""
+    from .actions import EXPORT
+
     code = person.scope_region
     # An export event carries the region it covered; the person's region or any ancestor of it counts.
     parts = code.split(".")
     regions = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    covering_exports = Q(action="data.export", wilayah_code__in=regions)
-    events = AuditEvent.objects.filter(Q(subject_person_id=person.pk) | covering_exports).select_related("actor")
+    covering_exports = Q(action=EXPORT, wilayah_code__in=regions)
+    # A list read names the persons on its page (and the households, for the household list).
+    households = list(person.memberships.values_list("household_id", flat=True))
+    events = AuditEvent.objects.filter(
+        Q(subject_person_id=person.pk) | covering_exports | _listed(person.pk, households)
+    ).select_related("actor")
     rows = (
         [
             local(e.at),

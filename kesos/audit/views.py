@@ -15,10 +15,10 @@ from . import actions, selectors
 from .checks import SQLITE_WARNING, history_enabled
 from .forms import AuditSearchForm, NikLookupForm, SubjectReportForm
 from .reports import subject_report_xlsx
+from .sensitive import history_changes
 from .services import audit_record
 
 PAGE_SIZE = 50
-SENSITIVE_KEYS = ("nik", "no_kk")
 
 
 @login_required
@@ -36,21 +36,6 @@ def event_list(request):
     events = selectors.audit_event_list(user=request.user, filters=filters)
     page = page_of(events, request, PAGE_SIZE)
     return render(request, "audit/event_list.html", {"form": form, "lookup": lookup, "page": page})
-
-
-def _masked_changes(changes: dict) -> list[tuple[str, str]]:
-    from kesos.core.masking import mask_number
-
-    def show(key, value):
-        if key in SENSITIVE_KEYS:
-            if isinstance(value, list):
-                return " → ".join(mask_number(v) or "—" for v in value)
-            return mask_number(value)
-        if isinstance(value, list) and len(value) == 2:
-            return f"{value[0]} → {value[1]}"
-        return str(value)
-
-    return [(key, show(key, value)) for key, value in sorted(changes.items()) if key not in ("updated_at", "version")]
 
 
 @login_required
@@ -75,7 +60,7 @@ def change_list(request):
             "event": e,
             "user": names.get((e.pgh_context or {}).get("user"), "sistem"),
             "ip": (e.pgh_context or {}).get("ip", ""),
-            "changes": _masked_changes(e.pgh_diff if e.pgh_diff else e.pgh_data or {}),
+            "changes": history_changes(e.pgh_obj_model, e.pgh_diff if e.pgh_diff else e.pgh_data or {}),
         }
         for e in page
     ]

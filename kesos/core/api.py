@@ -2,21 +2,27 @@
 
 from django.core.exceptions import ValidationError
 from rest_framework import parsers, status
-from rest_framework.exceptions import APIException, ParseError, PermissionDenied
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied, Throttled
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kesos.accounts.permissions import can
 from kesos.audit import actions
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_list_read, audit_record
 
 from .adapters import api_validation_error
 from .versioning import STALE_MESSAGE, StaleEdit
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus an audit row for each permission denial (403) to a logged-in user."""
+    """DRF's handler, plus an audit row for each permission denial (403) to a logged-in user, and
+    the throttle's 429 told in Indonesian (the Retry-After header stays)."""
     response = drf_exception_handler(exc, context)
     request = context.get("request")
+    if isinstance(exc, Throttled) and response is not None:
+        wait = f" Coba lagi dalam {int(exc.wait) + 1} detik." if exc.wait is not None else " Coba lagi nanti."
+        response.data = {"detail": "Terlalu banyak permintaan ke API." + wait}
     if response is not None and response.status_code == 403 and request is not None and request.user.is_authenticated:
         audit_record(action=actions.DENIED, actor=request.user, detail={"reason": str(exc)[:200]})
     return response
@@ -81,3 +87,46 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(f"JSON terlalu dalam: paling banyak {JSON_MAX_DEPTH} tingkat.") from exc
         _check_json(data)
         return data
+
+
+# --- Throttling ------------------------------------------------------------------------------------
+class _RatesFromSettings:
+    """DRF binds the rates when the class is defined; read them at request time so settings (and a
+    test's override) apply. Counters live in the shared cache under our rate-limit prefix."""
+
+    cache_format = "kesos:rl:drf:%(scope)s:%(ident)s"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserThrottle(_RatesFromSettings, UserRateThrottle):
+    """Every API request of a logged-in user (rate `user`)."""
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+    """Requests without a session, per client address (rate `anon`)."""
+
+
+class ByNameListThrottle(_RatesFromSettings, UserRateThrottle):
+    """The by-name list pages (persons, households, cases, residents): a stricter per-user rate
+    (`by_name_list`), so nobody pages through a whole region at machine speed."""
+
+    scope = "by_name_list"
+
+
+class AuditedByNameList:
+    """A viewset mixin for by-name lists: each `list` page read writes one audit event (row count,
+    regions, the persons on the page) and counts against the stricter by-name list throttle."""
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if getattr(self, "action", None) == "list":
+            throttles.append(ByNameListThrottle())
+        return throttles
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        audit_list_read(actor=self.request.user, rows=rows, model=queryset.model)
+        return page

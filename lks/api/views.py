@@ -6,10 +6,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kesos.accounts.permissions import require
+from kesos.audit.services import audit_list_read
 from kesos.core.adapters import api_validation_error
-from kesos.core.api import RuleGate, service_call
+from kesos.core.api import ByNameListThrottle, RuleGate, service_call
 
 from .. import selectors, services
+from ..models import Placement
 from .serializers import (
     AccreditationSerializer,
     ChangeRequestAcceptedSerializer,
@@ -84,6 +86,12 @@ class LksViewSet(
     def get_object(self):
         return selectors.lks_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if getattr(self, "action", None) == "residents" and self.request.method == "GET":
+            throttles.append(ByNameListThrottle())  # a by-name list, like the person list
+        return throttles
+
     def create(self, request, *args, **kwargs):
         require(request.user, "lks.add")
         serializer = self.get_serializer(data=request.data)
@@ -138,6 +146,7 @@ class LksViewSet(
             rows = list(selectors.resident_list(user=request.user, lks=lks, current=True))
             for placement in rows:
                 placement.lks = lks  # the NIK rule asks where the row lies: no query per row
+            audit_list_read(actor=request.user, rows=rows, model=Placement)
             return Response(PlacementSerializer(rows, many=True, context=context).data)
         serializer = PlacementSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)

@@ -39,6 +39,8 @@ class Placement(LksOwned, TimeStampedModel):
     exit_on = models.DateField("tanggal keluar", null=True, blank=True)
     exit_reason = models.CharField("alasan keluar", max_length=20, choices=ExitReason.choices, blank=True)
     exit_note = models.CharField("keterangan keluar", max_length=300, blank=True)
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    sensitive_fields = ("health_note", "exit_note")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="dicatat oleh", on_delete=models.PROTECT, related_name="+"
     )

@@ -1,6 +1,6 @@
 """Residents and clients of an LKS: the list with occupancy, placing a person, their details, their exit,
 and the by-name export. Every page is by-name data about children, the elderly and people with
-disabilities: the detail page and the export are audited."""
+disabilities: the list, the detail page and the export are audited."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kesos.accounts.permissions import can, require
 from kesos.audit import actions
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 
 from .. import selectors, services
+from ..models import Placement
 from ..resident_forms import PlacementEditForm, PlacementExitForm, PlacementForm
 
 PAGE_SIZE = 25
@@ -49,6 +50,7 @@ def resident_list(request, pk):
     for placement in page:
         placement.lks = lks  # every row is of this LKS: the access rules need no query to find it
         rows.append((placement, resident_nik(request.user, placement), resident_birth(request.user, placement)))
+    audit_list_read(actor=request.user, rows=page, model=Placement)
     current = services.occupancy(lks)
     context = {
         "lks": lks,

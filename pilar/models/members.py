@@ -99,6 +99,8 @@ class Member(TimeStampedModel):
         related_name="+",
     )  # fmt: skip
     version = models.PositiveIntegerField("versi", default=1)
+    # The birth date with the region and the last four digits the Auditor sees would rebuild the NIK.
+    sensitive_fields = ("birth_date",)
 
     objects = MemberQuerySet.as_manager()
 

@@ -7,12 +7,13 @@ from rest_framework.response import Response
 
 from kesos.accounts.permissions import require
 from kesos.audit import actions
-from kesos.audit.services import audit_record
+from kesos.audit.services import audit_list_read, audit_record
 from kesos.core.adapters import api_validation_error
-from kesos.core.api import Conflict, RuleGate
+from kesos.core.api import AuditedByNameList, Conflict, RuleGate
 from kesos.core.api_search import NumberSearchMixin
 
 from .. import selectors, services
+from ..models import PersonCategory
 from ..services import attachments as attachment_services
 from ..services import casework
 from ..services import referrals as referral_services
@@ -60,6 +61,7 @@ class ByNameAccess(RuleGate):
     partial_update=extend_schema(summary="Mengubah data orang (kirim `version` yang terakhir dibaca)"),
 )
 class PersonViewSet(
+    AuditedByNameList,
     ByNameAccess,
     NumberSearchMixin,
     mixins.ListModelMixin,
@@ -95,7 +97,9 @@ class PersonViewSet(
     def categories(self, request, pk=None):
         person = self.get_object()
         if request.method == "GET":
-            return Response(CategoryHoldingSerializer(selectors.person_categories(person), many=True).data)
+            rows = list(selectors.person_categories(person))
+            audit_list_read(actor=request.user, rows=rows, model=PersonCategory, about=person)
+            return Response(CategoryHoldingSerializer(rows, many=True).data)
         require(request.user, "ppks.change_person", person)
         serializer = CategoryHoldingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -139,6 +143,7 @@ class PersonViewSet(
     create=extend_schema(summary="Mencatat keluarga (No. KK yang sudah ada ditolak)"),
 )
 class HouseholdViewSet(
+    AuditedByNameList,
     ByNameAccess,
     NumberSearchMixin,
     mixins.ListModelMixin,
@@ -229,6 +234,7 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     create=extend_schema(summary="Membuka kasus untuk orang atau keluarga (tahap awal: dilaporkan)"),
 )
 class CaseViewSet(
+    AuditedByNameList,
     ByNameAccess,
     NumberSearchMixin,
     mixins.ListModelMixin,
@@ -285,13 +291,14 @@ class CaseViewSet(
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
     def _case_work(self, request, serializer_class, rows, create):
-        """GET: the rows of one kind of case work the caller may read (403 for a case whose case work they
-        may not read: the case itself they see, so a 404 would hide nothing, and an empty list would say
-        that no work was done); POST: add one through its service."""
+        """GET: the rows of one kind of case work the caller may read, one audit event per read (403 for a
+        case whose case work they may not read: the case itself they see, so a 404 would hide nothing, and
+        an empty list would say that no work was done); POST: add one through its service."""
         case = self.get_object()
         if request.method == "GET":
             selectors.casework_require(user=request.user, case=case)
-            visible = selectors.casework_visible(user=request.user, case=case, rows=rows(case))
+            visible = list(selectors.casework_visible(user=request.user, case=case, rows=rows(case)))
+            audit_list_read(actor=request.user, rows=visible, model=serializer_class.Meta.model, about=case)
             return Response(serializer_class(visible, many=True).data)
         require(request.user, "ppks.work_case", case)
         serializer = serializer_class(data=request.data)

@@ -78,6 +78,8 @@ class Case(TimeStampedModel):
     # the assigned worker and the supervisors (rule ppks.view_sensitive).
     sensitive_notes = models.TextField("catatan khusus (kesehatan, disabilitas, hukum, perlindungan anak)", blank=True)
     opened_at = models.DateTimeField("dibuka")
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    sensitive_fields = ("summary", "sensitive_notes")
     closed_at = models.DateTimeField("ditutup", null=True, blank=True)
     version = models.PositiveIntegerField("versi", default=1)
 

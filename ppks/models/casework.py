@@ -38,6 +38,8 @@ class Assessment(TimeStampedModel):
     findings = models.TextField("temuan")
     needs = models.TextField("kebutuhan", blank=True)
     strengths = models.TextField("potensi/kekuatan", blank=True)
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    sensitive_fields = ("findings", "needs", "strengths")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="oleh", on_delete=models.PROTECT, related_name="+"
     )
@@ -58,6 +60,8 @@ class PlanItem(TimeStampedModel):
     case = models.ForeignKey(Case, verbose_name="kasus", on_delete=models.CASCADE, related_name="plan_items")
     goal = models.CharField("tujuan", max_length=300)
     service = models.CharField("layanan yang direncanakan", max_length=300)
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    sensitive_fields = ("goal", "service")
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="penanggung jawab", on_delete=models.PROTECT, related_name="+"
     )
@@ -90,6 +94,8 @@ class ServiceDelivery(TimeStampedModel):
     provider = models.CharField("pemberi layanan", max_length=200)
     amount = models.DecimalField("nilai uang (Rp)", max_digits=14, decimal_places=0, null=True, blank=True)
     in_kind = models.CharField("bantuan barang", max_length=300, blank=True)
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    sensitive_fields = ("description", "provider", "in_kind")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="dicatat oleh", on_delete=models.PROTECT,
                                related_name="+")  # fmt: skip
 
@@ -134,6 +140,8 @@ class Referral(TimeStampedModel):
     acknowledge_by = models.DateField("batas jawaban")
     status = models.CharField("status", max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.DIKIRIM)
     outcome = models.TextField("hasil", blank=True)
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    sensitive_fields = ("target_name", "reason", "outcome")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="oleh", on_delete=models.PROTECT, related_name="+"
     )

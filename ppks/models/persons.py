@@ -148,6 +148,11 @@ class Person(TimeStampedModel):
         "self", verbose_name="digabung ke", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
+    # Health; personal financial standing; and the birth date, which with the region and the last four
+    # digits the Auditor sees would rebuild the masked NIK.
+    sensitive_fields = ("disability", "dtsen_desil", "birth_date")
+
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -305,6 +310,8 @@ class PersonCategory(TimeStampedModel):
         related_name="+",
     )
     note = models.CharField("catatan", max_length=300, blank=True)
+    # The category itself may say HIV, violence, conflict with the law, disability, addiction.
+    sensitive_fields = ("category", "note")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="dicatat oleh",

@@ -11,7 +11,7 @@ from kesos.accounts.permissions import require
 from kesos.accounts.scope import BY_NAME_ROLES
 from kesos.audit import actions
 from kesos.audit.searches import number_search_record, page_number_search_allowed
-from kesos.audit.services import audit_export, audit_record
+from kesos.audit.services import audit_export, audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import birth_for, nik_for
@@ -50,14 +50,15 @@ def _search(request):
 
 
 def _searched_page(request, qs, filters, route: str):
-    """One page of a list, its exact-number search counted against the limit and audited.
-    Past the limit: no rows, and the page answers 429."""
+    """One page of a by-name list, its read audited (one event with its rows), its exact-number search
+    counted against the limit and audited. Past the limit: no rows, and the page answers 429."""
     allowed = page_number_search_allowed(request, filters.get("q"))
     page = page_of(qs if allowed else qs.none(), request, PAGE_SIZE)
     if allowed:
         number_search_record(
             actor=request.user, term=filters.get("q"), route=route, rows=page.paginator.count, found=page
         )
+    audit_list_read(actor=request.user, rows=page, model=qs.model)
     return page, (200 if allowed else 429)
 
 
