@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from kesos.accounts.permissions import can
 from kesos.core.masking import birth_for, nik_for
+from kesos.core.validators import validate_birth_date
 from kesos.wilayah.models import Wilayah
 from kesos.wilayah.nik import normalize_digits, validate_kk, validate_nik
 
@@ -52,6 +53,7 @@ class MaskedBirthDateField(serializers.DateField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
         kwargs.setdefault("help_text", "Tanggal lahir; null bagi pengguna yang melihat NIK tersamar (lihat `umur`).")
+        kwargs.setdefault("validators", [validate_birth_date])  # the model field's bounds: 1900 to today
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
