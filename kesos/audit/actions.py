@@ -26,6 +26,7 @@ OTP_FAILED = register("auth.otp_failed", "Gagal verifikasi dua langkah")
 VIEW = register("data.view", "Melihat data perorangan")
 EXPORT = register("data.export", "Mengekspor data perorangan")
 PRINT = register("data.print", "Mencetak data perorangan")
+EXISTS_ELSEWHERE = register("data.exists_elsewhere", "Diberi tahu: data sudah terdaftar di luar wilayahnya")
 SUBJECT_REPORT = register("data.subject_report", "Membuat laporan subjek data (UU PDP Pasal 32)")
 
 # Changes made through services (field-level history is in the change log)
