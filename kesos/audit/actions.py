@@ -31,6 +31,7 @@ NOT_FOUND = register("data.not_found", "Akses ditolak/tidak ditemukan")
 EXPORT = register("data.export", "Mengekspor data perorangan")
 PRINT = register("data.print", "Mencetak data perorangan")
 NUMBER_SEARCH = register("data.number_search", "Mencari data dengan NIK/No. KK")
+EXISTS_ELSEWHERE = register("data.exists_elsewhere", "Diberi tahu: data sudah terdaftar di luar wilayahnya")
 SUBJECT_REPORT = register("data.subject_report", "Membuat laporan subjek data (UU PDP Pasal 32)")
 
 # Changes made through services (field-level history is in the change log)

@@ -1,6 +1,8 @@
 """Where the current request came from, for audit rows written deep inside services and receivers."""
 
 import contextvars
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +18,9 @@ class RequestInfo:
 
 
 _current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("kesos_audit_request", default=None)
+# Audit rows about refused operations, written once the request is served (see `defer`).
+_deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("kesos_audit_deferred", default=None)
+logger = logging.getLogger("kesos.audit")
 
 
 def client_ip(request) -> str | None:
@@ -41,6 +46,26 @@ def current() -> RequestInfo | None:
     return _current.get()
 
 
+def defer(write: Callable[[], object]) -> bool:
+    """Run `write` when the current request has been served; False when there is no request.
+
+    A service that refuses an operation raises inside its own transaction, which rolls back every
+    row written in it; an audit row about the refusal must be written after that rollback."""
+    pending = _deferred.get()
+    if pending is None:
+        return False
+    pending.append(write)
+    return True
+
+
+def _write_deferred(pending: list) -> None:
+    for write in pending:
+        try:
+            write()
+        except Exception:  # one failed row must not hide the response or the other rows
+            logger.exception("deferred audit row not written")
+
+
 class AuditContextMiddleware:
     """Remembers the request's IP, browser and path for the audit rows written while serving it."""
 
@@ -49,7 +74,11 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         token = _current.set(info_from(request))
+        deferred_token = _deferred.set([])
         try:
             return self.get_response(request)
         finally:
+            # ATOMIC_REQUESTS is off: here no transaction of the request is open any more.
+            _write_deferred(_deferred.get())
+            _deferred.reset(deferred_token)
             _current.reset(token)

@@ -70,6 +70,13 @@ def audit_record(
     return event
 
 
+def audit_refusal(**event) -> None:
+    """`audit_record` for an operation being refused: the refusal rolls the operation's transaction
+    back, so during a request the row is written once the response is ready; elsewhere at once."""
+    if not context.defer(lambda: audit_record(**event)):
+        audit_record(**event)
+
+
 def audit_export(*, actor, what: str, count: int, filters: dict, roles, region: str = "", fmt: str = "csv") -> None:
     """Record a list export: one event per region it covered (the region filtered on, or each region
     the actor holds `roles` over), so every data subject's report in those regions finds it."""

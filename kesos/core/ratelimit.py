@@ -42,8 +42,7 @@ class RateLimited(Exception):
 def hit(limit: Limit, *, user_key: str | int) -> None:
     """Count one hit of `user_key` against `limit`; raise `RateLimited` past the limit."""
     limit = limit.configured()
-    window = int(time.time()) // limit.seconds
-    key = f"kesos:rl:{limit.name}:{user_key}:{window}"
+    key = _key(limit, user_key)
     # add() creates the counter with its expiry; incr() is atomic on Redis and in local memory.
     cache.add(key, 0, timeout=limit.seconds + 1)
     try:
@@ -53,3 +52,16 @@ def hit(limit: Limit, *, user_key: str | int) -> None:
         count = 1
     if count > limit.count:
         raise RateLimited(limit, retry_after=limit.seconds - int(time.time()) % limit.seconds)
+
+
+def exceeded(limit: Limit, *, user_key: str | int) -> int:
+    """Without counting a hit: the seconds until `user_key` may go on when already past `limit`, else 0."""
+    limit = limit.configured()
+    if (cache.get(_key(limit, user_key)) or 0) <= limit.count:
+        return 0
+    return limit.seconds - int(time.time()) % limit.seconds
+
+
+def _key(limit: Limit, user_key: str | int) -> str:
+    window = int(time.time()) // limit.seconds
+    return f"kesos:rl:{limit.name}:{user_key}:{window}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core import existence
 from kesos.core.versioning import STALE_MESSAGE, StaleEdit, save_versioned
 from kesos.wilayah.models import Level, Wilayah
 from kesos.wilayah.nik import validate_nik
@@ -79,9 +80,20 @@ def _clean(type: PilarType, data: dict) -> dict:
     return data
 
 
-def _check_unique_nik(type: PilarType, nik: str, exclude_pk=None) -> None:
-    if nik and Member.objects.filter(type=type, nik=nik).exclude(pk=exclude_pk).exists():
+def _check_unique_nik(actor, type: PilarType, nik: str, exclude_pk=None) -> None:
+    """One NIK once per pillar type, nationwide; about a member the actor cannot see, kesos.core.existence
+    decides how much the refusal says (and audits and counts it)."""
+    if not nik:
+        return
+    existence.guard(actor, "nik")
+    existing = Member.objects.filter(type=type, nik=nik).exclude(pk=exclude_pk).first()
+    if existing is None:
+        return
+    if Member.objects.visible_to(actor).filter(pk=existing.pk).exists():
         raise ValidationError({"nik": f"NIK ini sudah terdaftar sebagai {type.abbreviation}."})
+    raise ValidationError(
+        {"nik": existence.taken_elsewhere(actor=actor, field="nik", what="NIK", holder=existing, value=nik)}
+    )
 
 
 @transaction.atomic
@@ -94,7 +106,7 @@ def member_create(
         raise ValidationError({"type": f"{type.abbreviation} tidak dicatat sebagai anggota pilar."})
     data = _clean(type, {k: v for k, v in data.items() if k in MEMBER_FIELDS})
     _check_area(actor, type, wilayah)
-    _check_unique_nik(type, data.get("nik", ""))
+    _check_unique_nik(actor, type, data.get("nik", ""))
     starts_on = starts_on or data.get("active_from") or data.get("sk_date") or timezone.localdate()
     member = Member.objects.create(type=type, wilayah=wilayah, created_by=actor, **data)
     Posting.objects.create(member=member, wilayah=wilayah, starts_on=starts_on, sk_number=data.get("sk_number", ""))
@@ -110,7 +122,7 @@ def member_update(*, actor, member: Member, version: int, **changes) -> Member:
         {k: v for k, v in changes.items() if k in MEMBER_FIELDS} | {"name": changes.get("name", member.name)},
     )
     if "nik" in changes:
-        _check_unique_nik(member.type, changes["nik"], exclude_pk=member.pk)
+        _check_unique_nik(actor, member.type, changes["nik"], exclude_pk=member.pk)
     changed = save_versioned(member, version=version, changes=changes)
     if changed:
         audit_record(action=actions.UPDATE, actor=actor, obj=member, detail={"fields": changed})

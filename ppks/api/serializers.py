@@ -25,6 +25,7 @@ from ..models import (
     RefKind,
     ServiceDelivery,
 )
+from ..services import PERSON_NOT_FOUND, WORKER_NOT_FOUND
 from ..workflow import Stage
 
 
@@ -77,6 +78,8 @@ class AgeField(serializers.ReadOnlyField):
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id that must point at a record the caller can see: others read as 'does not exist'."""
+
+    default_error_messages = {"does_not_exist": PERSON_NOT_FOUND}
 
     def __init__(self, model, **kwargs):
         self.model = model
@@ -143,9 +146,7 @@ class CategoryHoldingSerializer(serializers.ModelSerializer):
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), help_text="ID orang (dalam wilayah Anda)."
-    )
+    person = ScopedPrimaryKeyRelatedField(Person, help_text="ID orang (dalam wilayah Anda).")
     person_name = serializers.CharField(source="person.name", read_only=True)
     relation = serializers.SlugRelatedField(
         slug_field="code", queryset=Referensi.objects.filter(kind=RefKind.HUBUNGAN, active=True)
@@ -241,7 +242,11 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 
 class CaseAssignSerializer(serializers.Serializer):
-    worker = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+    # An unknown id gets the very answer the service gives a user who does not work in the case's region.
+    worker = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), error_messages={"does_not_exist": WORKER_NOT_FOUND},
+        help_text="ID pekerja sosial atau operator yang bertugas di wilayah kasus.",
+    )  # fmt: skip
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -256,6 +261,8 @@ class PlanItemSerializer(serializers.ModelSerializer):
         model = PlanItem
         fields = ["id", "goal", "service", "responsible", "target_date", "done_on", "author"]
         read_only_fields = ["done_on", "author"]
+        # As for the case's worker: an unknown id and one outside the case's region get one answer.
+        extra_kwargs = {"responsible": {"error_messages": {"does_not_exist": WORKER_NOT_FOUND}}}
 
 
 class ServiceDeliverySerializer(serializers.ModelSerializer):

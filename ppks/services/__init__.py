@@ -2,17 +2,17 @@
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kesos.accounts.models import Office
 from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core import existence
 from kesos.core.versioning import STALE_MESSAGE, StaleEdit
 
 from .. import workflow
@@ -27,12 +27,19 @@ PERSON_FIELDS = (
     "legal_basis",
 )  # fmt: skip
 HOUSEHOLD_FIELDS = ("no_kk", "wilayah", "address", "rt", "rw")
+# An id out of the actor's reach is answered like an id that does not exist (the API says the same).
+PERSON_NOT_FOUND = "Data dengan ID ini tidak ditemukan di wilayah Anda."
+WORKER_NOT_FOUND = "Tidak ada pekerja sosial dengan ID ini yang bertugas di wilayah kasus."
 
 
 @dataclass
 class Similar:
     visible: list  # candidates the user may open
-    elsewhere: int  # candidates outside the user's scope: only counted
+    elsewhere: int  # candidates in the user's province but outside their scope: only counted
+    # Candidates in other provinces (only with a birth date): said to exist at another office.
+    other_offices: list = field(default_factory=list)
+    contact: str = ""  # whom to ask about those: the user's own provincial Dinsos
+    outside: list = field(default_factory=list)  # every candidate reported but not shown
 
 
 class PossibleDuplicate(ValidationError):
@@ -43,6 +50,10 @@ class PossibleDuplicate(ValidationError):
         parts = [f"{p.name} (ID {p.pk})" for p in similar.visible]
         if similar.elsewhere:
             parts.append(f"{similar.elsewhere} data di wilayah lain")
+        if similar.other_offices:
+            parts.append(
+                f"data dengan nama dan tanggal lahir ini di kantor lain (hubungi {similar.contact} untuk koordinasi)"
+            )
         super().__init__(
             {
                 "confirm_not_duplicate": "Mungkin sudah terdaftar: "
@@ -52,26 +63,21 @@ class PossibleDuplicate(ValidationError):
         )
 
 
-def _office_for(code: str) -> str:
-    office = Office.objects.filter(wilayah_id=code[:5]).first() or Office.objects.filter(wilayah_id=code[:2]).first()
-    return office.name if office else "Dinas Sosial setempat"
-
-
-def _taken_message(user, existing, what: str) -> str:
-    """Exact NIK/KK match: lead to the record if the user may see it, else say whom to ask, nothing more."""
+def _taken_message(user, existing, what: str, field: str, value: str) -> str:
+    """Exact NIK/KK match: lead to the record if the user may see it, else say whom to ask, nothing more
+    (kesos.core.existence decides how much, audits the answer and counts it)."""
     if type(existing).objects.visible_to(user).filter(pk=existing.pk).exists():
         return f"{what} ini sudah terdaftar: {existing} (ID {existing.pk}). Buka data yang ada."
-    return (
-        f"{what} ini sudah terdaftar di wilayah lain. Hubungi {_office_for(existing.wilayah_id)} untuk data tersebut."
-    )
+    return existence.taken_elsewhere(actor=user, field=field, what=what, holder=existing, value=value)
 
 
 def _check_unique_nik(actor, nik, exclude_pk=None):
     if not nik:
         return
+    existence.guard(actor, "nik")
     existing = person_find_by_nik(nik)
     if existing is not None and existing.pk != exclude_pk:
-        raise ValidationError({"nik": _taken_message(actor, existing, "NIK")})
+        raise ValidationError({"nik": _taken_message(actor, existing, "NIK", "nik", nik)})
 
 
 def _check_region(actor, wilayah, action="ppks.view_person"):
@@ -100,9 +106,16 @@ def similar_persons(*, actor, name, birth_date=None, exclude_pk=None) -> Similar
     visible_ids = set(
         Person.objects.visible_to(actor).filter(pk__in=[p.pk for p in candidates]).values_list("pk", flat=True)
     )
+    hidden = [p for p in candidates if p.pk not in visible_ids]
+    nearby = [p for p in hidden if existence.same_province(actor, p.wilayah_id)]
+    # Across provinces a bare name matches strangers; with the birth date it points at one person.
+    far = [p for p in hidden if p not in nearby] if birth_date else []
     return Similar(
         visible=[p for p in candidates if p.pk in visible_ids],
-        elsewhere=sum(1 for p in candidates if p.pk not in visible_ids),
+        elsewhere=len(nearby),
+        other_offices=far,
+        contact=existence.own_province_contact(actor) if far else "",
+        outside=nearby + far,
     )
 
 
@@ -116,8 +129,13 @@ def person_create(*, actor, confirm_not_duplicate: bool = False, **data) -> Pers
     _check_unique_nik(actor, data["nik"])
     _check_nik_matches(data)
     if not confirm_not_duplicate and not data["nik"]:
-        similar = similar_persons(actor=actor, name=data["name"], birth_date=data.get("birth_date"))
-        if similar.visible or similar.elsewhere:
+        birth_date = data.get("birth_date")
+        if birth_date:
+            existence.guard(actor, "name")
+        similar = similar_persons(actor=actor, name=data["name"], birth_date=birth_date)
+        if similar.visible or similar.elsewhere or similar.other_offices:
+            if birth_date and similar.outside:  # name and birth date point at a person: audited, counted
+                existence.record(actor=actor, field="name", what="Nama dan tanggal lahir", holders=similar.outside)
             raise PossibleDuplicate(similar)
     person = Person.objects.create(created_by=actor, name_key=name_key(data["name"]), **data)
     audit_record(action=actions.CREATE, actor=actor, obj=person)
@@ -153,9 +171,10 @@ def person_update(*, actor, person: Person, version: int, **changes) -> Person:
 def _check_unique_kk(actor, no_kk, exclude_pk=None):
     if not no_kk:
         return
+    existence.guard(actor, "no_kk")
     existing = household_find_by_kk(no_kk)
     if existing is not None and existing.pk != exclude_pk:
-        raise ValidationError({"no_kk": _taken_message(actor, existing, "No. KK")})
+        raise ValidationError({"no_kk": _taken_message(actor, existing, "No. KK", "no_kk", no_kk)})
 
 
 @transaction.atomic
@@ -177,7 +196,7 @@ def household_add_member(*, actor, household: Household, person: Person, relatio
     if relation.kind != RefKind.HUBUNGAN:
         raise ValidationError({"relation": "Pilih hubungan dalam keluarga."})
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
-        raise ValidationError({"person": "Orang ini di luar wilayah Anda."})
+        raise ValidationError({"person": PERSON_NOT_FOUND})
     day = joined_on or timezone.localdate()
     if relation.code == "kepala" and household.members.filter(left_on__isnull=True, relation__code="kepala").exists():
         raise ValidationError({"relation": "Keluarga ini sudah punya kepala keluarga."})
@@ -264,7 +283,7 @@ def case_open(
         raise ValueError("Tepat satu dari person atau household.")
     require(actor, "ppks.open_case", holder)
     if not type(holder).objects.visible_to(actor).filter(pk=holder.pk).exists():
-        raise ValidationError({"person": "Orang/keluarga ini di luar wilayah Anda."})
+        raise ValidationError({"person": PERSON_NOT_FOUND})
     categories = list(categories)
     if not categories:
         raise ValidationError({"categories": "Pilih sedikitnya satu jenis PPKS."})
@@ -297,7 +316,7 @@ def worker_can_take(worker, case) -> bool:
 def case_assign(*, actor, case: Case, worker) -> Case:
     require(actor, "ppks.assign_case", case)
     if not worker_can_take(worker, case):
-        raise ValidationError({"worker": "Pekerja sosial ini tidak bertugas di wilayah kasus."})
+        raise ValidationError({"worker": WORKER_NOT_FOUND})
     previous = case.assigned_worker_id
     Case.objects.filter(pk=case.pk).update(assigned_worker=worker, version=F("version") + 1, updated_at=timezone.now())
     case.refresh_from_db()

@@ -14,6 +14,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 
 from ..models import Assessment, Case, CaseNote, PlanItem, RefKind, ServiceDelivery
+from . import WORKER_NOT_FOUND, worker_can_take
 
 
 def _open_case(actor, case: Case) -> None:
@@ -46,6 +47,8 @@ def plan_item_add(*, actor, case: Case, goal, service, responsible, target_date)
     _open_case(actor, case)
     if target_date < case.opened_at.date():
         raise ValidationError({"target_date": "Target tidak boleh sebelum kasus dibuka."})
+    if responsible is not None and not worker_can_take(responsible, case):
+        raise ValidationError({"responsible": WORKER_NOT_FOUND})
     item = PlanItem.objects.create(
         case=case, goal=goal, service=service, responsible=responsible, target_date=target_date, author=actor
     )

@@ -19,7 +19,7 @@ from kesos.audit.services import audit_record
 
 from ..models import Case, HouseholdMember, Person, PersonCategory, PersonMerge
 from ..names import name_key
-from . import PERSON_FIELDS, STALE_MESSAGE, StaleEdit, _check_nik_matches
+from . import PERSON_FIELDS, PERSON_NOT_FOUND, STALE_MESSAGE, StaleEdit, _check_nik_matches
 
 # The rows that point at a person, by their key in PersonMerge.moved.
 RELATED = {"cases": Case, "memberships": HouseholdMember, "categories": PersonCategory}
@@ -57,7 +57,7 @@ def _check_visible(actor, kept: Person, merged: Person):
     visible = set(Person.objects.visible_to(actor).filter(pk__in=[kept.pk, merged.pk]).values_list("pk", flat=True))
     for person, key in ((kept, "kept"), (merged, "merged")):
         if person.pk not in visible:
-            raise ValidationError({key: "Orang ini di luar wilayah Anda."})
+            raise ValidationError({key: PERSON_NOT_FOUND})
 
 
 @transaction.atomic
@@ -177,7 +177,7 @@ def person_merge_undo(*, actor, merge: PersonMerge) -> PersonMerge:
     if merged.merged_into_id != kept.pk:
         raise ValidationError({"merge": "Data yang digabung tidak lagi menunjuk ke data yang dipertahankan."})
     if not Person.objects.visible_to(actor).filter(pk=kept.pk).exists():
-        raise ValidationError({"kept": "Orang ini di luar wilayah Anda."})
+        raise ValidationError({"kept": PERSON_NOT_FOUND})
 
     changed = {}
     for name, entry in merge.fields.items():
