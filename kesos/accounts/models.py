@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.models import TimeStampedModel
+from kesos.core.validators import ADDRESS_MAX
 from kesos.wilayah.zones import time_zone_for
 
 
@@ -33,7 +35,7 @@ def place_of(wilayah) -> str:
 class Office(TimeStampedModel):
     """A Dinas Sosial office: the provincial Dinsos or a kabupaten/kota Dinsos."""
 
-    name = models.CharField("nama dinas", max_length=200, unique=True)
+    name = NameField("nama dinas", max_length=200, unique=True)
     wilayah = models.ForeignKey(
         "wilayah.Wilayah",
         verbose_name="wilayah kerja",
@@ -41,8 +43,8 @@ class Office(TimeStampedModel):
         limit_choices_to={"level__lte": 2},
         help_text="Provinsi atau kabupaten/kota yang menjadi wilayah kerja dinas.",
     )
-    address = models.TextField("alamat", blank=True)
-    head_name = models.CharField("nama kepala dinas", max_length=200, blank=True)
+    address = BoundedTextField("alamat", blank=True, limit=ADDRESS_MAX)
+    head_name = NameField("nama kepala dinas", max_length=200, blank=True)
     head_nip = models.CharField("NIP kepala dinas", max_length=18, blank=True)
     city = models.CharField(
         "tempat kedudukan", max_length=100, blank=True,
@@ -76,7 +78,7 @@ class Office(TimeStampedModel):
 class User(AbstractUser):
     """A Kesos user. Logs in with a username; what they may see comes from their assignments."""
 
-    full_name = models.CharField("nama lengkap", max_length=200, blank=True)
+    full_name = NameField("nama lengkap", max_length=200, blank=True)
     nip = models.CharField("NIP", max_length=18, blank=True, help_text="Nomor Induk Pegawai, bila ASN.")
     phone = models.CharField("nomor HP", max_length=20, blank=True)
     office = models.ForeignKey(

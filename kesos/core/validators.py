@@ -17,6 +17,7 @@ EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 NOTE_MAX = 5000
 REASON_MAX = 2000
+ADDRESS_MAX = 500
 
 
 def validate_date_in_range(value):
@@ -71,3 +72,10 @@ def strip_invisible(text: str, *, multiline: bool = False) -> str:
         return text
     keep = {"\n", "\t", "\r"} if multiline else set()
     return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) not in {"Cc", "Cf"})
+
+
+def clean_name(value):
+    """A name as stored and searched: no invisible characters, single spaces, nothing around it."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(strip_invisible(value).split())

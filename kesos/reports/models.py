@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kesos.core.fields import BoundedTextField
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
 
@@ -129,8 +130,8 @@ class SpmTarget(TimeStampedModel):
     target = models.PositiveIntegerField("penerima yang harus dilayani (sasaran)")
     budget = models.PositiveBigIntegerField("anggaran (Rp)", default=0)
     spent = models.PositiveBigIntegerField("realisasi (Rp)", default=0)
-    problems = models.TextField("permasalahan", blank=True)
-    solutions = models.TextField("solusi", blank=True)
+    problems = BoundedTextField("permasalahan", blank=True)
+    solutions = BoundedTextField("solusi", blank=True)
 
     class Meta:
         verbose_name = "target SPM"

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from kesos.accounts.scope import LKS_REGION_ROLES, Scope
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.masking import mask_number
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
@@ -50,7 +51,7 @@ class Lks(TimeStampedModel):
     document of each kind, set by the services; the documents themselves are kept as history.
     """
 
-    name = models.CharField("nama LKS", max_length=200)
+    name = NameField("nama LKS", max_length=200)
     types = models.ManyToManyField(LksType, verbose_name="jenis layanan (sasaran)", related_name="+")
     lingkup = models.CharField("lingkup", max_length=10, choices=Lingkup.choices, default=Lingkup.KABKOTA)
     service_mode = models.CharField(
@@ -71,7 +72,7 @@ class Lks(TimeStampedModel):
     )
     phone = models.CharField("telepon", max_length=30, blank=True)
     email = models.EmailField("surel", blank=True)
-    head_name = models.CharField("nama ketua/pimpinan", max_length=200, blank=True)
+    head_name = NameField("nama ketua/pimpinan", max_length=200, blank=True)
     head_phone = models.CharField("HP ketua/pimpinan", max_length=30, blank=True)
     legal_status = models.CharField(
         "status hukum", max_length=15, choices=LegalStatus.choices, default=LegalStatus.TIDAK
@@ -83,10 +84,10 @@ class Lks(TimeStampedModel):
     npwp = models.CharField("NPWP", max_length=20, blank=True)
     bank_name = models.CharField("bank", max_length=100, blank=True)
     bank_account = models.CharField("nomor rekening", max_length=30, blank=True)
-    bank_account_name = models.CharField("atas nama rekening", max_length=200, blank=True)
-    facilities = models.TextField("sarana dan prasarana", blank=True)
-    services_offered = models.TextField("layanan yang diberikan", blank=True)
-    funding_sources = models.TextField("sumber dana", blank=True)
+    bank_account_name = NameField("atas nama rekening", max_length=200, blank=True)
+    facilities = BoundedTextField("sarana dan prasarana", blank=True)
+    services_offered = BoundedTextField("layanan yang diberikan", blank=True)
+    funding_sources = BoundedTextField("sumber dana", blank=True)
     status = models.CharField("status", max_length=12, choices=LksStatus.choices, default=LksStatus.AKTIF)
     tanda_daftar = models.ForeignKey(
         "lks.Registration", verbose_name="Tanda Daftar berlaku", on_delete=models.SET_NULL, null=True,
@@ -138,7 +139,7 @@ class BoardMember(TimeStampedModel):
 
     lks = models.ForeignKey(Lks, verbose_name="LKS", on_delete=models.CASCADE, related_name="board")
     role = models.CharField("jabatan", max_length=12, choices=BoardRole.choices)
-    name = models.CharField("nama", max_length=200)
+    name = NameField("nama", max_length=200)
     nik = models.CharField("NIK", max_length=16, blank=True)
     phone = models.CharField("nomor HP", max_length=30, blank=True)
     term_start = models.DateField("masa bakti mulai", null=True, blank=True)
@@ -163,7 +164,7 @@ class StaffMember(TimeStampedModel):
 
     lks = models.ForeignKey(Lks, verbose_name="LKS", on_delete=models.CASCADE, related_name="staff")
     kind = models.CharField("jenis SDM", max_length=12, choices=StaffKind.choices)
-    name = models.CharField("nama", max_length=200)
+    name = NameField("nama", max_length=200)
     phone = models.CharField("nomor HP", max_length=30, blank=True)
     education = models.CharField("pendidikan", max_length=100, blank=True)
     certification = models.CharField(

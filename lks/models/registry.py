@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Q
 
 from kesos.accounts.scope import Scope
+from kesos.core.fields import BoundedTextField
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
+from kesos.core.validators import REASON_MAX
 
 from ..choices import OPEN_REGISTRATION, ChangeStatus, DocumentKind, Grade, PermitKind, RegistrationStatus
 from .profile import Lks, lks_scope_q
@@ -52,7 +54,7 @@ class Registration(LksOwned, TimeStampedModel):
     )
     # Codes from lks.choices.APPLICATION_DOCUMENTS: what the applicant says is in the file…
     documents = models.JSONField("berkas yang diserahkan", default=list, blank=True)
-    application_note = models.TextField("catatan permohonan", blank=True)
+    application_note = BoundedTextField("catatan permohonan", blank=True)
     # …and what the Dinsos officer found in it.
     checked_documents = models.JSONField("berkas yang diperiksa lengkap", default=list, blank=True)
     checked_by = models.ForeignKey(
@@ -60,10 +62,10 @@ class Registration(LksOwned, TimeStampedModel):
         related_name="+",
     )  # fmt: skip
     checked_at = models.DateTimeField("diperiksa", null=True, blank=True)
-    check_note = models.TextField("catatan pemeriksaan berkas", blank=True)
+    check_note = BoundedTextField("catatan pemeriksaan berkas", blank=True)
     visit_on = models.DateField("tanggal verifikasi lapangan", null=True, blank=True)
     visit_officers = models.CharField("petugas verifikasi", max_length=300, blank=True)
-    visit_findings = models.TextField("temuan verifikasi lapangan", blank=True)
+    visit_findings = BoundedTextField("temuan verifikasi lapangan", blank=True)
     visit_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="dicatat oleh", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -72,7 +74,7 @@ class Registration(LksOwned, TimeStampedModel):
     issuer = models.CharField("diterbitkan oleh", max_length=200, blank=True)
     issued_on = models.DateField("tanggal terbit", null=True, blank=True)
     valid_until = models.DateField("berlaku sampai", null=True, blank=True)
-    rejection_reason = models.TextField("alasan penolakan", blank=True)
+    rejection_reason = BoundedTextField("alasan penolakan", blank=True, limit=REASON_MAX)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="diputuskan oleh", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -116,7 +118,7 @@ class Accreditation(LksOwned, TimeStampedModel):
         "lembaga pengakreditasi", max_length=200,
         default="Badan Akreditasi Lembaga Kesejahteraan Sosial (BALKS)",
     )  # fmt: skip
-    note = models.TextField("catatan", blank=True)
+    note = BoundedTextField("catatan", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="dicatat oleh", on_delete=models.PROTECT, related_name="+"
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.models import TimeStampedModel
 
 from ..choices import ExitReason, FamilyStatus, FundingSource
@@ -32,10 +33,10 @@ class Placement(LksOwned, TimeStampedModel):
     admitted_on = models.DateField("tanggal masuk")
     programme = models.CharField("program/layanan", max_length=200, blank=True)
     family_status = models.CharField("status keluarga", max_length=16, choices=FamilyStatus.choices, blank=True)
-    guardian_name = models.CharField("nama wali/keluarga", max_length=200, blank=True)
+    guardian_name = NameField("nama wali/keluarga", max_length=200, blank=True)
     guardian_phone = models.CharField("HP wali/keluarga", max_length=30, blank=True)
     schooling = models.CharField("sekolah/pendidikan", max_length=200, blank=True)
-    health_note = models.TextField("catatan kesehatan", blank=True)
+    health_note = BoundedTextField("catatan kesehatan", blank=True)
     exit_on = models.DateField("tanggal keluar", null=True, blank=True)
     exit_reason = models.CharField("alasan keluar", max_length=20, choices=ExitReason.choices, blank=True)
     exit_note = models.CharField("keterangan keluar", max_length=300, blank=True)

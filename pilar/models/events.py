@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from kesos.accounts.scope import SUPERVISOR_ROLES, Scope
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
 
@@ -34,8 +35,8 @@ class Event(TimeStampedModel):
     )  # fmt: skip
     organiser = models.CharField("bidang penyelenggara", max_length=200, blank=True)
     budget_line = models.CharField("mata anggaran", max_length=200, blank=True)
-    speakers = models.TextField("narasumber", blank=True)
-    description = models.TextField("uraian", blank=True)
+    speakers = BoundedTextField("narasumber", blank=True)
+    description = BoundedTextField("uraian", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="dicatat oleh", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
@@ -87,7 +88,7 @@ class Participant(EventOwned, TimeStampedModel):
     lks = models.ForeignKey(
         "lks.Lks", verbose_name="LKS", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    name = models.CharField("nama", max_length=200)
+    name = NameField("nama", max_length=200)
     group = models.ForeignKey(PilarType, verbose_name="unsur", on_delete=models.PROTECT, related_name="+")
     kabkota = models.ForeignKey(
         "wilayah.Wilayah", verbose_name="asal kabupaten/kota", on_delete=models.PROTECT, null=True, blank=True,
@@ -182,7 +183,7 @@ class Nomination(TimeStampedModel):
     kabkota = models.ForeignKey(
         "wilayah.Wilayah", verbose_name="diusulkan oleh kabupaten/kota", on_delete=models.PROTECT, related_name="+"
     )
-    visit_notes = models.TextField("catatan peninjauan lapangan", blank=True)
+    visit_notes = BoundedTextField("catatan peninjauan lapangan", blank=True)
     rank = models.PositiveSmallIntegerField("peringkat", null=True, blank=True)
     total = models.DecimalField("nilai akhir", max_digits=6, decimal_places=2, null=True, blank=True)
     winner = models.BooleanField("juara", default=False)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from kesos.accounts.scope import SUPERVISOR_ROLES, Scope
+from kesos.core.fields import BoundedTextField
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
 from kesos.core.validators import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
@@ -28,9 +29,9 @@ class MonthlyReport(TimeStampedModel):
     month = models.DateField("bulan", help_text="Tanggal 1 bulan yang dilaporkan.")
     wilayah = models.ForeignKey("wilayah.Wilayah", verbose_name="kecamatan", on_delete=models.PROTECT, related_name="+")
     status = models.CharField("status", max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAF)
-    psks_found = models.TextField("PSKS yang ditemukan", blank=True)
-    obstacles = models.TextField("kendala", blank=True)
-    recommendations = models.TextField("rekomendasi", blank=True)
+    psks_found = BoundedTextField("PSKS yang ditemukan", blank=True)
+    obstacles = BoundedTextField("kendala", blank=True)
+    recommendations = BoundedTextField("rekomendasi", blank=True)
     submitted_at = models.DateTimeField("dikirim", null=True, blank=True)
     acknowledged_at = models.DateTimeField("diterima", null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -89,7 +90,7 @@ class ReportActivity(ReportOwned, models.Model):
         "wilayah.Wilayah", verbose_name="desa/kelurahan", on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("jenis kegiatan", max_length=13, choices=ActivityKind.choices)
-    description = models.TextField("uraian")
+    description = BoundedTextField("uraian")
     people_reached = models.PositiveIntegerField("jumlah orang/KK yang dilayani", null=True, blank=True)
 
     class Meta:

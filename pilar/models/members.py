@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from kesos.accounts.scope import SUPERVISOR_ROLES, Scope
+from kesos.core.fields import NameField
 from kesos.core.masking import mask_number
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
@@ -64,7 +65,7 @@ class Member(TimeStampedModel):
     business). `wilayah` is the area of the current posting (set by the services)."""
 
     type = models.ForeignKey(PilarType, verbose_name="jenis pilar", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("nama", max_length=200)
+    name = NameField("nama", max_length=200)
     nik = models.CharField("NIK", max_length=16, blank=True)
     sex = models.CharField("jenis kelamin", max_length=1, choices=[("L", "Laki-laki"), ("P", "Perempuan")], blank=True)
     birth_date = models.DateField("tanggal lahir", null=True, blank=True, validators=[validate_birth_date])
@@ -74,7 +75,7 @@ class Member(TimeStampedModel):
     occupation = models.CharField("pekerjaan", max_length=100, blank=True)
     address = models.CharField("alamat", max_length=300, blank=True)
     # Organisations
-    chair_name = models.CharField("nama ketua", max_length=200, blank=True)
+    chair_name = NameField("nama ketua", max_length=200, blank=True)
     member_count = models.PositiveIntegerField("jumlah anggota", null=True, blank=True)
     classification = models.CharField("klasifikasi", max_length=12, choices=Classification.choices, blank=True)
     business_units = models.CharField("unit usaha", max_length=300, blank=True)

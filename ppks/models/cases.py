@@ -7,8 +7,10 @@ from django.db.models import Q
 
 from kesos.accounts.models import Role
 from kesos.accounts.scope import BY_NAME_ROLES, Scope
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
+from kesos.core.validators import REASON_MAX
 
 from ..workflow import FINAL, Stage
 from .persons import Household, Person, PpksCategory
@@ -61,7 +63,7 @@ class Case(TimeStampedModel):
     # The region of the case (the person's or household's desa when opened): scoping and recaps use it.
     wilayah = models.ForeignKey("wilayah.Wilayah", verbose_name="wilayah", on_delete=models.PROTECT, related_name="+")
     source = models.CharField("sumber", max_length=10, choices=CaseSource.choices)
-    reporter_name = models.CharField(
+    reporter_name = NameField(
         "pelapor", max_length=200, blank=True, help_text="Nama pelapor dari luar (warga, polisi, LKS)."
     )
     reported_by = models.ForeignKey(
@@ -73,10 +75,10 @@ class Case(TimeStampedModel):
     )  # fmt: skip
     priority = models.CharField("prioritas", max_length=10, choices=CasePriority.choices, default=CasePriority.SEDANG)
     stage = models.CharField("tahap", max_length=20, choices=Stage.choices, default=Stage.DILAPORKAN)
-    summary = models.TextField("ringkasan masalah")
+    summary = BoundedTextField("ringkasan masalah")
     # Specific personal data (health, disability, criminal matters, child protection): shown only to
     # the assigned worker and the supervisors (rule ppks.view_sensitive).
-    sensitive_notes = models.TextField("catatan khusus (kesehatan, disabilitas, hukum, perlindungan anak)", blank=True)
+    sensitive_notes = BoundedTextField("catatan khusus (kesehatan, disabilitas, hukum, perlindungan anak)", blank=True)
     opened_at = models.DateTimeField("dibuka")
     # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
     sensitive_fields = ("summary", "sensitive_notes")
@@ -139,7 +141,7 @@ class CaseTransition(models.Model):
     to_stage = models.CharField("ke tahap", max_length=20, choices=Stage.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="oleh", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("waktu")
-    note = models.TextField("catatan", blank=True)
+    note = BoundedTextField("catatan", blank=True, limit=REASON_MAX)
 
     class Meta:
         verbose_name = "perpindahan tahap"

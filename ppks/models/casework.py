@@ -5,7 +5,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.models import TimeStampedModel
+from kesos.core.validators import REASON_MAX
 
 from .cases import Case
 from .persons import Person, RefKind, reference_fk
@@ -35,9 +37,9 @@ class Assessment(TimeStampedModel):
     scope = models.CharField(
         "lingkup", max_length=12, choices=AssessmentScope.choices, default=AssessmentScope.INDIVIDU
     )
-    findings = models.TextField("temuan")
-    needs = models.TextField("kebutuhan", blank=True)
-    strengths = models.TextField("potensi/kekuatan", blank=True)
+    findings = BoundedTextField("temuan")
+    needs = BoundedTextField("kebutuhan", blank=True)
+    strengths = BoundedTextField("potensi/kekuatan", blank=True)
     # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
     sensitive_fields = ("findings", "needs", "strengths")
     author = models.ForeignKey(
@@ -134,12 +136,12 @@ class Referral(TimeStampedModel):
 
     case = models.ForeignKey(Case, verbose_name="kasus", on_delete=models.CASCADE, related_name="referrals")
     target_kind = models.CharField("dirujuk ke", max_length=10, choices=ReferralTarget.choices)
-    target_name = models.CharField("nama lembaga", max_length=200)
-    reason = models.TextField("alasan rujukan")
+    target_name = NameField("nama lembaga", max_length=200)
+    reason = BoundedTextField("alasan rujukan", limit=REASON_MAX)
     sent_on = models.DateField("tanggal kirim")
     acknowledge_by = models.DateField("batas jawaban")
     status = models.CharField("status", max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.DIKIRIM)
-    outcome = models.TextField("hasil", blank=True)
+    outcome = BoundedTextField("hasil", blank=True)
     # Special-category data (UU PDP Pasal 4 ayat 2): the change history names these fields, never their values.
     sensitive_fields = ("target_name", "reason", "outcome")
     author = models.ForeignKey(
@@ -164,7 +166,7 @@ class CaseNote(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="oleh", on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField("waktu")
-    text = models.TextField("catatan")
+    text = BoundedTextField("catatan")
 
     class Meta:
         verbose_name = "catatan kasus"

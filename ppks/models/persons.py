@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from kesos.accounts.models import Role
 from kesos.accounts.scope import BY_NAME_ROLES, Scope
+from kesos.core.fields import BoundedTextField, NameField
 from kesos.core.masking import mask_number
 from kesos.core.models import TimeStampedModel
 from kesos.core.scoping import ScopedQuerySet
@@ -68,7 +69,7 @@ class PpksCategory(models.Model):
     legacy_labels = models.CharField(
         "sebutan lama (PMKS)", max_length=200, blank=True, help_text="Dipisah koma; dipakai saat impor berkas lama."
     )
-    criteria = models.TextField("kriteria", blank=True)
+    criteria = BoundedTextField("kriteria", blank=True)
     active = models.BooleanField("aktif", default=True)
 
     class Meta:
@@ -104,8 +105,8 @@ class Person(TimeStampedModel):
 
     nik = models.CharField("NIK", max_length=16, unique=True, null=True, blank=True)
     no_kk = models.CharField("No. KK", max_length=16, blank=True, db_index=True)
-    name = models.CharField("nama lengkap", max_length=200)
-    aliases = models.CharField("nama lain / panggilan", max_length=300, blank=True)
+    name = NameField("nama lengkap", max_length=200)
+    aliases = NameField("nama lain / panggilan", max_length=300, blank=True)
     # Normalised name (ppks.names.name_key) for the duplicate check; set by the services.
     name_key = models.CharField("kunci nama", max_length=200, blank=True, editable=False)
     sex = models.CharField("jenis kelamin", max_length=1, choices=Sex.choices)
