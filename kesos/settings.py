@@ -264,6 +264,19 @@ STORAGES = {
     },
 }
 
+# Per-user limits on the lookups that could be used to probe for people (kesos.core.ratelimit), as
+# "count/period" like the API's rates; unset keeps the default declared beside each limit:
+# nik_search 30/min (exact NIK/No. KK searches), duplicate_probe 20/hour (answers that a NIK, No. KK
+# or name and birth date is held outside the user's scope).
+KESOS_RATE_LIMITS = {
+    name: rate
+    for name, rate in (
+        ("nik_search", env.str("KESOS_RATE_NIK_SEARCH", default="")),
+        ("duplicate_probe", env.str("KESOS_RATE_DUPLICATE_PROBE", default="")),
+    )
+    if rate
+}
+
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

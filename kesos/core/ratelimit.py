@@ -2,7 +2,8 @@
 
 A fixed window counted in the shared cache (Redis in production, so every web process counts the
 same hits; the local memory cache in the quick start). Each limit is a named `Limit` declared once
-beside the code that uses it, with its rate overridable in settings (`KESOS_RATE_LIMITS`).
+beside the code that uses it, with its rate overridable in settings (`KESOS_RATE_LIMITS`, from the
+environment as `KESOS_RATE_<NAME>=30/min`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,17 @@ class Limit:
         override = getattr(settings, "KESOS_RATE_LIMITS", {}).get(self.name)
         if not override:
             return self
-        count, seconds = override
+        count, seconds = parse_rate(override) if isinstance(override, str) else override
         return Limit(self.name, int(count), int(seconds))
+
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'30/min' → (30, 60): the notation of the API's rates (count per second, minute, hour or day)."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip()[:1]]
 
 
 class RateLimited(Exception):

@@ -7,14 +7,11 @@ API (POST …/cari/); an address carrying a NIK (an old bookmark, a script) is n
 """
 
 import datetime
-import json
-import logging
 import runpy
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from gunicorn.config import Config
 
@@ -26,6 +23,7 @@ from pilar import services as pilar_services
 from pilar.models import PilarType
 from ppks import services as ppks_services
 from ppks.models import Household, Person, PpksCategory
+from tests.acceptance.test_access import login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -44,13 +42,6 @@ def make_user(username, office_code, role, region):
     return user
 
 
-def login(username) -> Client:
-    client = Client()
-    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()[:500]
-    return client
-
-
 def text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return body.decode()
@@ -62,7 +53,7 @@ def no_secret_in(value: str, where: str) -> None:
 
 
 @pytest.fixture
-def world():
+def search_world():
     operator = make_user("operator.banjarmasin", "63.71", Role.OPERATOR_KABKOTA, "63.71")
     make_user("tksk.banjarmasin", "63.71", Role.TKSK, "63.71.01")
     make_user("auditor.kalsel", "63", Role.AUDITOR, "63")
@@ -98,92 +89,6 @@ def api_search(client, name, term, expect):
     assert expect in text(response), name
 
 
-def test_no_full_nik_reaches_the_audit_trail_the_logs_or_the_auditors_pages(world, caplog, tmp_path):
-    caplog.set_level(logging.INFO)
-    operator = login("operator.banjarmasin")
-    tksk = login("tksk.banjarmasin")
-    case_number = world["case"].number
-
-    # Pages: persons by NIK and by No. KK, households, cases, the pillar roster; the exports of the lists.
-    found_at = page_search(operator, "ppks:person_list", NIK, "Abdul Gani")
-    page_search(tksk, "ppks:person_list", KK, "Abdul Gani")
-    page_search(operator, "ppks:household_list", KK, reverse("ppks:household", args=[world["household"].pk]))
-    page_search(tksk, "ppks:case_list", NIK, case_number)
-    roster_at = page_search(operator, "pilar:member_list", MEMBER_NIK, "Rina Wati")
-    export = operator.get(reverse("ppks:person_export") + "?" + found_at.split("?", 1)[1])
-    assert export.status_code == 200 and "Abdul Gani" in text(export)
-    export = operator.get(reverse("pilar:member_export") + "?" + roster_at.split("?", 1)[1])
-    assert export.status_code == 200 and "Rina Wati" in text(export)
-    # Pagination keeps the search without the number.
-    assert "Abdul Gani" in text(operator.get(found_at + "&page=1"))
-
-    # API: the number travels in the body.
-    api_search(operator, "ppks-api:person-cari", NIK, "Abdul Gani")
-    api_search(tksk, "ppks-api:household-cari", KK, '"count":1')
-    api_search(tksk, "ppks-api:case-cari", KK, case_number)
-    api_search(operator, "pilar-api:member-cari", MEMBER_NIK, "Rina Wati")
-
-    # A number in a query string is refused with the way to do it, and searched nowhere.
-    for name in ("ppks-api:person-list", "ppks-api:household-list", "ppks-api:case-list", "pilar-api:member-list"):
-        refused = operator.get(reverse(name), {"q": NIK})
-        assert refused.status_code == 400, name
-        assert "POST" in str(refused.json()["q"]) and f"{reverse(name)}cari/" in str(refused.json()["q"])
-    bookmark = operator.get(reverse("ppks:person_list"), {"q": NIK})
-    assert "tidak dicari dari alamat" in text(bookmark)
-
-    # By-NIK lookups that were already POSTs: the auditor's person filter and the data-subject report.
-    auditor = login("auditor.kalsel")
-    assert auditor.post(reverse("audit:event_list"), {"nik": NIK}).status_code == 302
-    report = login("admin.kalsel").post(reverse("audit:subject_report"), {"nik": NIK})
-    assert report.status_code == 200
-
-    # A 404 whose path carries the number (a mistyped address).
-    assert operator.get(f"/ppks/orang/{NIK}/").status_code == 404
-
-    # Each exact-number search wrote one event, with the route and the row count, tied to the person found.
-    searches = AuditEvent.objects.filter(action=actions.NUMBER_SEARCH)
-    routes = {e.detail["route"] for e in searches}
-    assert routes >= {
-        "ppks:person_list", "ppks:household_list", "ppks:case_list", "pilar:member_list", "ppks:person_export",
-        "pilar:member_export", "ppks-api:person-cari", "ppks-api:household-cari", "ppks-api:case-cari",
-        "pilar-api:member-cari",
-    }  # fmt: skip
-    person_search = searches.get(detail__route="ppks-api:person-cari")
-    assert person_search.detail["rows"] == 1 and person_search.subject_person_id == world["person"].pk
-    assert person_search.username == "operator.banjarmasin"
-
-    # No full number in any column of any audit record.
-    assert AuditEvent.objects.exists()
-    text_fields = [f.attname for f in AuditEvent._meta.concrete_fields]
-    for event in AuditEvent.objects.all():
-        for name in text_fields:
-            value = getattr(event, name)
-            no_secret_in(json.dumps(value) if isinstance(value, (dict, list)) else str(value), f"AuditEvent.{name}")
-
-    # No full number in Django's log records (the 404 line names the path).
-    for record in caplog.records:
-        no_secret_in(record.getMessage(), f"log record {record.name}")
-    assert any("Not Found" in r.getMessage() for r in caplog.records)
-
-    # No full number on any page the Auditor opens: the trail, each action's list, the person's trail,
-    # the change history of the person and of the household.
-    person = world["person"]
-    pages = [reverse("audit:event_list"), f"{reverse('audit:event_list')}?orang={person.pk}"]
-    pages += [f"{reverse('audit:event_list')}?aksi={code}" for code in actions.ACTIONS]
-    pages += [
-        f"{reverse('audit:change_list')}?jenis=ppks.person&id_data={person.pk}",
-        f"{reverse('audit:change_list')}?pengguna=operator.banjarmasin",
-        f"{reverse('audit:change_list')}?jenis=accounts.user&id_data={User.objects.get(username='tksk.banjarmasin').pk}",
-    ]
-    shown = ""
-    for url in pages:
-        response = auditor.get(url)
-        assert response.status_code == 200, url
-        no_secret_in(text(response), f"the auditor's page {url}")
-        shown += text(response)
-    assert "Mencari data dengan NIK/No. KK" in shown  # the searches are there, without the numbers
-
-
 def gunicorn_access_line(tmp_path, environ) -> str:
     """One access-log line written by the logger the project's gunicorn.conf.py configures."""
     conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
@@ -208,24 +113,7 @@ def gunicorn_access_line(tmp_path, environ) -> str:
     return log_file.read_text()
 
 
-def test_the_gunicorn_access_log_never_carries_a_full_nik(tmp_path):
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "RAW_URI": f"/ppks/orang/?q={NIK}&wilayah=63.71",
-        "PATH_INFO": "/ppks/orang/",
-        "QUERY_STRING": f"q={NIK}&wilayah=63.71",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "10.0.0.2",
-        "HTTP_REFERER": "https://kesos.example/ppks/kasus/?q=6371+0101+0109+0007",
-        "HTTP_USER_AGENT": "Mozilla/5.0",
-    }
-    line = gunicorn_access_line(tmp_path, environ)
-    assert "GET /ppks/orang/?q=" in line and "wilayah=63.71" in line and "203.0.113.9" in line
-    no_secret_in(line, "the access log")
-    assert "6371+0101+0109+0007" not in line
-
-
-def test_exact_number_searches_are_throttled_per_user_with_an_indonesian_message(world, settings):
+def test_exact_number_searches_are_throttled_per_user_with_an_indonesian_message(search_world, settings):
     settings.KESOS_RATE_LIMITS = {"nik_search": (3, 60)}
     operator = login("operator.banjarmasin")
     for _ in range(2):
@@ -238,7 +126,7 @@ def test_exact_number_searches_are_throttled_per_user_with_an_indonesian_message
     assert int(api["Retry-After"]) > 0
     listing = operator.get(operator.post(reverse("ppks:case_list"), {"q": NIK})["Location"])
     assert listing.status_code == 429 and "Terlalu banyak permintaan" in text(listing)
-    assert world["case"].number not in text(listing)
+    assert search_world["case"].number not in text(listing)
 
     # Searches by name are not counted; another user has their own count.
     assert "Abdul Gani" in text(operator.get(reverse("ppks:person_list"), {"q": "Gani"}))

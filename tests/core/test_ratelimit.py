@@ -25,3 +25,8 @@ def test_the_rate_can_be_set_in_settings(settings):
     hit(LIMIT, user_key=1)
     with pytest.raises(RateLimited):
         hit(LIMIT, user_key=1)
+
+
+def test_a_rate_from_the_environment_reads_like_the_apis(settings):
+    settings.KESOS_RATE_LIMITS = {"uji": "2/min"}
+    assert LIMIT.configured() == Limit("uji", 2, 60)
