@@ -11,7 +11,7 @@ from kesos.accounts.permissions import require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
-from kesos.core.api import RuleGate, service_call
+from kesos.core.api import AuditedByNameList, RuleGate, service_call
 from kesos.core.api_search import NumberSearchMixin
 
 from .. import selectors, services
@@ -53,6 +53,7 @@ class RosterAccess(RuleGate):
     ),
 )
 class MemberViewSet(
+    AuditedByNameList,
     RosterAccess,
     NumberSearchMixin,
     mixins.ListModelMixin,

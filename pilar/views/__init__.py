@@ -17,7 +17,7 @@ from kesos.accounts.permissions import can, require
 from kesos.accounts.scope import AGGREGATE_ROLES, SUPERVISOR_ROLES, scope_of
 from kesos.audit import actions
 from kesos.audit.searches import number_search_record, page_number_search_allowed
-from kesos.audit.services import audit_export, audit_record
+from kesos.audit.services import audit_export, audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
 from kesos.core.masking import birth_for, nik_for
@@ -37,6 +37,7 @@ from ..forms import (
     TrainingForm,
     TypeChoiceForm,
 )
+from ..models import Member
 from ..roster_selectors import coverage_total
 
 PAGE_SIZE = 25
@@ -122,6 +123,7 @@ def member_list(request):
             actor=request.user, term=filters.get("q"), route="pilar:member_list", rows=page.paginator.count, found=page
         )
     members = list(page)
+    audit_list_read(actor=request.user, rows=members, model=Member)  # the roster is by-name data too
     context_of = area_context(request.user, {m.wilayah_id for m in members})
     rows = [
         {

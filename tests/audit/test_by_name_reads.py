@@ -180,3 +180,23 @@ def test_a_transactional_test_still_empties_the_audit_tables_afterwards(wilayah_
     # Teardown flushes with TRUNCATE through the test suite's bypass; a failure would error here.
     audit_record(action="auth.login", actor=UserFactory(), detail={"at": datetime.date.today().isoformat()})
     assert AuditEvent.objects.count() >= 1
+
+
+def test_reading_the_pilar_roster_on_the_page_and_the_api_is_audited_like_any_by_name_list(
+    client, operator, reference_rows
+):
+    from kesos.wilayah.models import Wilayah
+    from pilar import services as pilar_services
+    from pilar.models import PilarType
+
+    for name, kecamatan in (("Ahmad Rifani", "63.71.01"), ("Siti Rahmah", "63.71.02")):
+        pilar_services.member_create(
+            actor=operator, type=PilarType.objects.get(code="tksk"), wilayah=Wilayah.objects.get(code=kecamatan),
+            name=name, starts_on=datetime.date(2025, 1, 1),
+        )  # fmt: skip
+    client.force_login(operator)
+    assert client.get(reverse("pilar:member_list")).status_code == 200
+    assert client.get(reverse("pilar-api:member-list")).status_code == 200
+    page, api = list_reads("operator.bjm")
+    for event in (page, api):
+        assert (event.object_type, event.detail["rows"], event.wilayah_code) == ("pilar.member", 2, "63.71")
