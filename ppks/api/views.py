@@ -43,6 +43,19 @@ class ByNameAccess(RuleGate):
     gate_message = "Peran Anda tidak dapat melihat data perorangan."
 
 
+class ByNameRecords(
+    AuditedByNameList,
+    ByNameAccess,
+    NumberSearchMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What the person, household and case APIs share: by-name access, list pages audited and
+    throttled, an exact NIK/No. KK searched only by POST (`cari/`)."""
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar orang dalam wilayah pengguna",
@@ -60,16 +73,7 @@ class ByNameAccess(RuleGate):
     create=extend_schema(summary="Mencatat orang baru"),
     partial_update=extend_schema(summary="Mengubah data orang (kirim `version` yang terakhir dibaca)"),
 )
-class PersonViewSet(
-    AuditedByNameList,
-    ByNameAccess,
-    NumberSearchMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PersonViewSet(ByNameRecords, mixins.UpdateModelMixin):
     """Persons, scoped like the pages: out of scope is 404; NIK masked for roles that do not need it."""
 
     serializer_class = PersonSerializer
@@ -142,15 +146,7 @@ class PersonViewSet(
     retrieve=extend_schema(summary="Satu keluarga dengan anggotanya (akses dicatat)"),
     create=extend_schema(summary="Mencatat keluarga (No. KK yang sudah ada ditolak)"),
 )
-class HouseholdViewSet(
-    AuditedByNameList,
-    ByNameAccess,
-    NumberSearchMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class HouseholdViewSet(ByNameRecords):
     """Households (keluarga), scoped like persons."""
 
     serializer_class = HouseholdSerializer
@@ -233,15 +229,7 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(summary="Satu kasus (akses dicatat)"),
     create=extend_schema(summary="Membuka kasus untuk orang atau keluarga (tahap awal: dilaporkan)"),
 )
-class CaseViewSet(
-    AuditedByNameList,
-    ByNameAccess,
-    NumberSearchMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CaseViewSet(ByNameRecords):
     """Cases, scoped like the pages; stage moves go through `tahap`, never through a field update."""
 
     serializer_class = CaseSerializer

@@ -36,7 +36,7 @@ def test_an_audit_row_about_a_refusal_survives_the_rollback_of_the_refused_opera
     def refused_operation(request):
         try:
             with transaction.atomic():
-                audit_refusal(action=actions.EXISTS_ELSEWHERE, actor=user, object_repr="NIK 6372********0002")
+                audit_refusal(action=actions.EXISTS_ELSEWHERE, actor=user, object_repr="NIK ************0002")
                 raise ValidationError("ditolak")
         except ValidationError:
             return HttpResponse(status=400)
