@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kesos.core.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     # Per-user throttling in the shared cache (Redis in production, so every web process counts the
     # same requests). `user`: every API request of a logged-in user, room for a person at work and a

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -9,8 +9,10 @@ from kesos.accounts.permissions import require
 from kesos.audit.services import audit_list_read
 from kesos.core.adapters import api_validation_error
 from kesos.core.api import ByNameListThrottle, RuleGate, service_call
+from kesos.core.api_query import QueryParams, choice, code, flag, region, search, validated_query
 
 from .. import selectors, services
+from ..choices import LegalStatus, LksStatus
 from ..models import Placement
 from .serializers import (
     AccreditationSerializer,
@@ -23,7 +25,19 @@ from .serializers import (
 )
 
 CONFLICT = OpenApiResponse(description="Data LKS telah diubah orang lain sejak dibaca (kirim versi terbaru)")
-TRUE = ("1", "true", "on", "ya")
+
+
+class LksQuery(QueryParams):
+    """The LKS list's filters (kesos.core.api_query): validated and documented from this one class."""
+
+    q = search(help_text="Nama LKS")
+    wilayah = region()
+    type = code(20, help_text="Kode jenis LKS (GET /api/v1/lks/jenis-lks/)")
+    legal_status = choice(LegalStatus.choices, help_text="Status hukum")
+    registration = choice(selectors.REGISTRATION_STATES, help_text="Tanda Daftar")
+    grade = choice(selectors.GRADE_FILTERS, help_text="Akreditasi (belum: belum atau tidak lagi terakreditasi)")
+    expiring = flag("true: surat/akreditasi berakhir dalam 90 hari atau lewat")
+    status = choice(LksStatus.choices, help_text="Status LKS")
 
 
 class LksAccess(RuleGate):
@@ -36,16 +50,7 @@ class LksAccess(RuleGate):
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar LKS dalam wilayah pengguna (Operator LKS: LKS-nya sendiri)",
-        parameters=[
-            OpenApiParameter("q", str, description="Nama LKS"),
-            OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 63.71"),
-            OpenApiParameter("type", str, description="Kode jenis LKS (GET /api/v1/lks/jenis-lks/)"),
-            OpenApiParameter("legal_status", str, description="berbadan_hukum atau tidak"),
-            OpenApiParameter("registration", str, description="berlaku, kedaluwarsa, atau belum (Tanda Daftar)"),
-            OpenApiParameter("grade", str, description="A, B, C, atau belum (akreditasi)"),
-            OpenApiParameter("expiring", bool, description="true: surat/akreditasi berakhir dalam 90 hari atau lewat"),
-            OpenApiParameter("status", str, description="aktif, tidak_aktif, atau dibekukan"),
-        ],
+        parameters=[LksQuery],
     ),
     retrieve=extend_schema(summary="Satu LKS"),
     create=extend_schema(summary="Mendaftarkan LKS baru (Dinas Sosial)"),
@@ -73,12 +78,7 @@ class LksViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        p = self.request.query_params
-        qs = selectors.lks_list(
-            user=self.request.user, q=p.get("q", ""), wilayah=p.get("wilayah", ""), type=p.get("type", ""),
-            legal_status=p.get("legal_status", ""), registration=p.get("registration", ""),
-            grade=p.get("grade", ""), expiring=p.get("expiring", "").lower() in TRUE, status=p.get("status", ""),
-        )  # fmt: skip
+        qs = selectors.lks_list(user=self.request.user, **validated_query(self, LksQuery))
         # The occupancy count groups the rows, and a grouped query drops the model's ordering: restate it.
         qs = selectors.occupancy_of(qs).select_related("izin_operasional").prefetch_related("types")
         return qs.order_by("name", "id")

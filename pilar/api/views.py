@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,15 +12,32 @@ from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import api_validation_error
 from kesos.core.api import AuditedByNameList, RuleGate, service_call
+from kesos.core.api_query import QueryParams, choice, code, region, search, validated_query
 from kesos.core.api_search import NumberSearchMixin
 
 from .. import selectors, services
+from ..choices import MemberStatus
 from ..roster_selectors import coverage_total
 from .serializers import CoverageSerializer, PilarMemberSerializer, PilarTypeSerializer
 
 CONFLICT = OpenApiResponse(description="Data anggota telah diubah orang lain sejak dibaca (kirim versi terbaru)")
 # Set when a member is added; afterwards changed only through a posting move (which keeps the history).
 CREATE_ONLY = ("type", "wilayah", "starts_on")
+
+
+# Query parameters of the lists (kesos.core.api_query): validated and documented from one class.
+class MemberFilters(QueryParams):
+    type = code(30, help_text="Kode jenis pilar (GET /api/v1/pilar/jenis-pilar/)")
+    wilayah = region("Kode wilayah, mis. 62.71")
+    status = choice(MemberStatus.choices, help_text="Status anggota")
+
+
+class MemberQuery(MemberFilters):
+    q = search(help_text="Nama atau nomor induk anggota (NIK lengkap: POST cari/)")
+
+
+class CoverageQuery(QueryParams):
+    wilayah = region("Kode provinsi atau kabupaten/kota; kosong: wilayah pertama pengguna")
 
 
 class RosterAccess(RuleGate):
@@ -33,15 +50,11 @@ class RosterAccess(RuleGate):
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar anggota pilar sosial dalam wilayah pengguna",
-        parameters=[
-            OpenApiParameter("q", str, description="Nama atau nomor induk anggota (NIK lengkap: POST cari/)"),
-            OpenApiParameter("type", str, description="Kode jenis pilar (GET /api/v1/pilar/jenis-pilar/)"),
-            OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 62.71"),
-            OpenApiParameter("status", str, description="aktif, non_aktif, atau diberhentikan"),
-        ],
+        parameters=[MemberQuery],
     ),
     cari=extend_schema(
         summary="Mencari anggota pilar sosial dengan NIK lengkap (dibatasi dan dicatat); filter lain tetap di alamat",
+        parameters=[MemberFilters],
         responses={200: PilarMemberSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu anggota pilar sosial"),
@@ -69,11 +82,8 @@ class MemberViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        p = self.search_params()
-        return selectors.member_list(
-            user=self.request.user, q=p.get("q", ""), type=p.get("type", ""), wilayah=p.get("wilayah", ""),
-            status=p.get("status", ""),
-        ).order_by("name", "id")  # fmt: skip
+        filters = validated_query(self, MemberQuery)
+        return selectors.member_list(user=self.request.user, **filters).order_by("name", "id")
 
     def get_object(self):
         return selectors.member_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -126,16 +136,12 @@ class CoverageView(APIView):
 
     @extend_schema(
         summary="Cakupan TKSK, Karang Taruna dan PSM per kabupaten/kota (provinsi) atau per kecamatan",
-        parameters=[
-            OpenApiParameter(
-                "wilayah", str, description="Kode provinsi atau kabupaten/kota; kosong: wilayah pertama pengguna"
-            )
-        ],
+        parameters=[CoverageQuery],
         responses={200: CoverageSerializer, 404: OpenApiResponse(description="Wilayah tidak ada atau di luar wilayah")},
     )
     def get(self, request):
         require(request.user, "pilar.coverage")
-        region = selectors.coverage_region(user=request.user, code=request.query_params.get("wilayah", "").strip())
+        region = selectors.coverage_region(user=request.user, code=validated_query(self, CoverageQuery)["wilayah"])
         on = timezone.localdate()
         rows = selectors.coverage(within=region.code, on=on)
         total = coverage_total(region, rows)

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -10,13 +10,15 @@ from kesos.audit import actions
 from kesos.audit.services import audit_list_read, audit_record
 from kesos.core.adapters import api_validation_error
 from kesos.core.api import AuditedByNameList, Conflict, RuleGate
+from kesos.core.api_query import QueryParams, choice, code, flag, region, search, validated_query
 from kesos.core.api_search import NumberSearchMixin
 
 from .. import selectors, services
-from ..models import PersonCategory
+from ..models import PersonCategory, RefKind
 from ..services import attachments as attachment_services
 from ..services import casework
 from ..services import referrals as referral_services
+from ..workflow import Stage
 from .serializers import (
     AssessmentSerializer,
     AttachmentSerializer,
@@ -34,6 +36,36 @@ from .serializers import (
     ReferralSerializer,
     ServiceDeliverySerializer,
 )
+
+
+# --- Query parameters of the lists (kesos.core.api_query): validated and documented from one class ---------
+class RegionFilter(QueryParams):
+    wilayah = region()
+
+
+class PersonQuery(RegionFilter):
+    q = search(help_text="Nama (NIK/No. KK lengkap: POST cari/)")
+
+
+class HouseholdQuery(RegionFilter):
+    q = search(help_text="No. KK lengkap: POST cari/")
+
+
+class ReferensiQuery(QueryParams):
+    jenis = choice(RefKind.choices, help_text="Daftar referensi")
+
+
+class CaseFilters(QueryParams):
+    tahap = choice(Stage.choices, help_text="Tahap kasus")
+    jenis = code(7, help_text="Kode jenis PPKS, mis. PPKS-08")
+    wilayah = region()
+    berjalan = flag("true: hanya kasus yang belum selesai")
+    terlambat = flag("true: ada rencana atau rujukan yang lewat batas")
+    saya = flag("true: hanya kasus yang ditugaskan kepada saya")
+
+
+class CaseQuery(CaseFilters):
+    q = search(help_text="Nomor kasus atau nama (NIK/No. KK lengkap: POST cari/)")
 
 
 class ByNameAccess(RuleGate):
@@ -59,14 +91,11 @@ class ByNameRecords(
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar orang dalam wilayah pengguna",
-        parameters=[
-            OpenApiParameter("q", str, description="Nama (NIK/No. KK lengkap: POST cari/)"),
-            OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 63.71"),
-        ],
+        parameters=[PersonQuery],
     ),
     cari=extend_schema(
         summary="Mencari orang dengan NIK/No. KK lengkap (dibatasi dan dicatat dalam jejak audit)",
-        parameters=[OpenApiParameter("wilayah", str, description="Kode wilayah, mis. 63.71")],
+        parameters=[RegionFilter],
         responses={200: PersonSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu orang (akses dicatat dalam jejak audit)"),
@@ -81,8 +110,8 @@ class PersonViewSet(ByNameRecords, mixins.UpdateModelMixin):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        params = self.search_params()
-        return selectors.person_list(user=self.request.user, q=params.get("q", ""), wilayah=params.get("wilayah", ""))
+        p = validated_query(self, PersonQuery)
+        return selectors.person_list(user=self.request.user, q=p["q"], wilayah=p["wilayah"])
 
     def get_object(self):
         return selectors.person_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -136,11 +165,11 @@ class PersonViewSet(ByNameRecords, mixins.UpdateModelMixin):
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar keluarga dalam wilayah pengguna",
-        parameters=[OpenApiParameter("wilayah", str)],
+        parameters=[HouseholdQuery],
     ),
     cari=extend_schema(
         summary="Mencari keluarga dengan No. KK lengkap (dibatasi dan dicatat dalam jejak audit)",
-        parameters=[OpenApiParameter("wilayah", str)],
+        parameters=[RegionFilter],
         responses={200: HouseholdSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu keluarga dengan anggotanya (akses dicatat)"),
@@ -153,10 +182,8 @@ class HouseholdViewSet(ByNameRecords):
     filter_backends = []
 
     def get_queryset(self):
-        params = self.search_params()
-        return selectors.household_list(
-            user=self.request.user, q=params.get("q", ""), wilayah=params.get("wilayah", "")
-        )
+        p = validated_query(self, HouseholdQuery)
+        return selectors.household_list(user=self.request.user, q=p["q"], wilayah=p["wilayah"])
 
     def get_object(self):
         return selectors.household_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -197,7 +224,7 @@ class PpksCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar referensi (agama, status perkawinan, pendidikan, hubungan, disabilitas, dasar hukum)",
-        parameters=[OpenApiParameter("jenis", str, description="agama, status_kawin, pendidikan, hubungan, ...")],
+        parameters=[ReferensiQuery],
     )
 )
 class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -206,24 +233,17 @@ class ReferensiViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return selectors.referensi(kind=self.request.query_params.get("jenis", ""))
+        return selectors.referensi(kind=validated_query(self, ReferensiQuery)["jenis"])
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Daftar kasus dalam wilayah pengguna",
-        parameters=[
-            OpenApiParameter("q", str, description="Nomor kasus atau nama (NIK/No. KK lengkap: POST cari/)"),
-            OpenApiParameter("tahap", str, description="Tahap kasus"),
-            OpenApiParameter("jenis", str, description="Kode jenis PPKS, mis. PPKS-08"),
-            OpenApiParameter("wilayah", str),
-            OpenApiParameter("berjalan", bool, description="true: hanya kasus yang belum selesai"),
-            OpenApiParameter("terlambat", bool, description="true: ada rencana atau rujukan yang lewat batas"),
-            OpenApiParameter("saya", bool, description="true: hanya kasus yang ditugaskan kepada saya"),
-        ],
+        parameters=[CaseQuery],
     ),
     cari=extend_schema(
         summary="Mencari kasus dengan NIK/No. KK lengkap (dibatasi dan dicatat); filter lain tetap di alamat",
+        parameters=[CaseFilters],
         responses={200: CaseSerializer(many=True)},
     ),
     retrieve=extend_schema(summary="Satu kasus (akses dicatat)"),
@@ -236,11 +256,10 @@ class CaseViewSet(ByNameRecords):
     filter_backends = []
 
     def get_queryset(self):
-        p = self.search_params()
+        p = validated_query(self, CaseQuery)
         return selectors.case_list(
-            user=self.request.user, q=p.get("q", ""), stage=p.get("tahap", ""), category=p.get("jenis", ""),
-            wilayah=p.get("wilayah", ""), open_only=p.get("berjalan") == "true", overdue=p.get("terlambat") == "true",
-            worker=self.request.user if p.get("saya") == "true" else None,
+            user=self.request.user, q=p["q"], stage=p["tahap"], category=p["jenis"], wilayah=p["wilayah"],
+            open_only=p["berjalan"], overdue=p["terlambat"], worker=self.request.user if p["saya"] else None,
         ).prefetch_related("categories")  # fmt: skip
 
     def get_object(self):

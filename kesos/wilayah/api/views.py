@@ -1,7 +1,7 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 
+from kesos.core.api_query import QueryParams, region, validated_query
 from kesos.wilayah import selectors
 
 from .serializers import WilayahDetailSerializer, WilayahSerializer
@@ -10,11 +10,13 @@ NOT_FOUND = OpenApiResponse(description="Wilayah tidak ada atau di luar provinsi
 UNAUTHENTICATED = OpenApiResponse(description="Belum masuk.")
 
 
+class ChildrenQuery(QueryParams):
+    induk = region("Kode induk, mis. 63.72. Kosong: daftar provinsi.")
+
+
 @extend_schema(
     summary="Anak wilayah (untuk pemilih wilayah berjenjang)",
-    parameters=[
-        OpenApiParameter("induk", OpenApiTypes.STR, description="Kode induk, mis. 63.72. Kosong: daftar provinsi.")
-    ],
+    parameters=[ChildrenQuery],
     responses={200: WilayahSerializer(many=True), 403: UNAUTHENTICATED, 404: NOT_FOUND},
 )
 class WilayahChildrenView(generics.ListAPIView):
@@ -25,7 +27,7 @@ class WilayahChildrenView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        parent = self.request.query_params.get("induk", "").strip()
+        parent = validated_query(self, ChildrenQuery)["induk"]
         return selectors.wilayah_children(user=self.request.user, parent=parent).order_by("code")
 
 
