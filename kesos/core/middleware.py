@@ -23,8 +23,9 @@ NUL_MESSAGE = "Permintaan berisi karakter NUL (\\x00) yang tidak diizinkan."
 TOO_BIG_MESSAGE = "Isi permintaan terlalu besar (paling banyak {limit} byte)."
 
 
-def _has_nul(items) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in items)
+def _has_nul(data) -> bool:
+    """Whether a QueryDict carries NUL in a key or in any of a key's values (not only the last one)."""
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
 
 
 class BadInputMiddleware:
@@ -41,6 +42,7 @@ class BadInputMiddleware:
 
         self.get_response = get_response
         self.api_limit = settings.KESOS_API_MAX_BODY_BYTES
+        self.form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # Django's limit on what is not a file
 
     def __call__(self, request):
         from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -59,24 +61,23 @@ class BadInputMiddleware:
             length = 0
         if api and length > self.api_limit:
             return refuse(TOO_BIG_MESSAGE.format(limit=self.api_limit), 413)
-        if "\x00" in request.path or _has_nul(request.GET.items()):
+        if "\x00" in request.path or _has_nul(request.GET):
             return refuse(NUL_MESSAGE, 400)
         if request.method in {"POST", "PUT", "PATCH"} and request.content_type in {
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         }:
             try:
-                fields = request.POST.items()
-                files = request.FILES.items()
+                fields, files = request.POST, request.FILES
             except RequestDataTooBig:
-                return refuse(TOO_BIG_MESSAGE.format(limit=self.api_limit), 413)
+                return refuse(TOO_BIG_MESSAGE.format(limit=self.form_limit), 413)
             except TooManyFieldsSent:
                 return refuse("Permintaan berisi terlalu banyak isian.", 400)
-            if _has_nul(fields) or any("\x00" in (f.name or "") for _, f in files):
+            if _has_nul(fields) or any("\x00" in (f.name or "") for f in files.values()):
                 return refuse(NUL_MESSAGE, 400)
         elif api and request.method in {"POST", "PUT", "PATCH"}:
             try:
                 request.body  # noqa: B018 - reads (and caches) the body to apply Django's size limit here
             except RequestDataTooBig:
-                return refuse(TOO_BIG_MESSAGE.format(limit=self.api_limit), 413)
+                return refuse(TOO_BIG_MESSAGE.format(limit=self.form_limit), 413)
         return self.get_response(request)

@@ -54,6 +54,11 @@ def test_a_nul_byte_in_a_form_body_is_a_400(api, case):
     assert "NUL" in response.content.decode()
 
 
+def test_a_nul_byte_in_any_of_a_repeated_fields_values_is_a_400(api):
+    # ?wilayah=63&wilayah=6%00: a view reading getlist() would see the first value too.
+    assert api.get("/ppks/orang/?wilayah=6%00&wilayah=63").status_code == 400
+
+
 def test_a_nul_byte_in_a_json_body_is_a_400(api, case):
     body = json.dumps({"text": "Kunjungan\x00rumah"})
     response = api.post(f"/api/v1/ppks/kasus/{case.pk}/catatan/", body, content_type="application/json")
