@@ -221,18 +221,19 @@ def test_the_number_search_by_post_takes_the_other_filters_from_the_query_string
 
 
 # --- Pages --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "²"])
-def test_a_page_number_that_is_not_a_positive_integer_is_refused_with_400(client, operator, cases, page):
+# Not named `page`: that is Playwright's fixture, and a parameter of that name regroups the whole run.
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "1.5", "²"])
+def test_a_page_number_that_is_not_a_positive_integer_is_refused_with_400(client, operator, cases, number):
     client.force_login(operator)
-    response = client.get(reverse("ppks-api:case-list"), {"page": page})
+    response = client.get(reverse("ppks-api:case-list"), {"page": number})
     assert response.status_code == 400
     assert response.json() == {"page": ["Nomor halaman harus bilangan bulat positif."]}
 
 
-@pytest.mark.parametrize("page", ["999", "9" * 5000])
-def test_a_page_past_the_end_is_not_found_in_indonesian(client, operator, cases, page):
+@pytest.mark.parametrize("number", ["999", "9" * 5000], ids=["999", "5000-digits"])
+def test_a_page_past_the_end_is_not_found_in_indonesian(client, operator, cases, number):
     client.force_login(operator)
-    response = client.get(reverse("ppks-api:case-list"), {"page": page})
+    response = client.get(reverse("ppks-api:case-list"), {"page": number})
     assert response.status_code == 404
     assert response.json() == {"detail": "Halaman tidak ada."}
 
