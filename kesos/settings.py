@@ -230,7 +230,7 @@ LANGUAGES = [("id", "Bahasa Indonesia")]
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
-# Django's `id` locale also accepts m/d/Y input; ours accepts day-first only (domain.md §9).
+# Django's `id` locale also accepts m/d/Y input; ours accepts day-first only (docs/domain.md).
 FORMAT_MODULE_PATH = ["kesos.formats"]
 
 # --- Static and media files ----------------------------------------------------------------------

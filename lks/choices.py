@@ -1,4 +1,4 @@
-"""Fixed vocabularies of the LKS registry (domain.md §3). Lists that offices edit are tables (LksType)."""
+"""Fixed vocabularies of the LKS registry (docs/domain.md). Lists that offices edit are tables (LksType)."""
 
 from django.db import models
 

@@ -45,7 +45,7 @@ from .models import Accreditation, Assistance, BoardMember, Lks, LksType, Placem
 
 PROVINCE = "63"
 TD_ISSUER = "Dinas Sosial Provinsi Kalimantan Selatan"
-TD_YEARS = 3  # Tanda Daftar validity: set by regional rules (domain.md §3); 3 years assumed for the demo
+TD_YEARS = 3  # Tanda Daftar validity: set by regional rules (docs/domain.md); 3 years assumed for the demo
 IO_YEARS = 5  # izin operasional from the kab/kota: likewise an assumption of the demo
 START = datetime.date(2026, 1, 2)
 

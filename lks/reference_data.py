@@ -1,4 +1,4 @@
-"""LKS types by target group (domain.md §3). Seeded by a data migration and by the tests' fixtures."""
+"""LKS types by target group (docs/domain.md). Seeded by a data migration and by the tests' fixtures."""
 
 # (code, name, usual label, order)
 LKS_TYPES = [

@@ -1,4 +1,4 @@
-"""Fixed vocabularies of the pilar app (domain.md §4). Pillar types themselves are a table (PilarType)."""
+"""Fixed vocabularies of the pilar app (docs/domain.md). Pillar types themselves are a table (PilarType)."""
 
 from django.db import models
 
@@ -15,7 +15,7 @@ class MemberStatus(models.TextChoices):
 
 
 class Classification(models.TextChoices):
-    """Karang Taruna classes set by the Dinsos kab/kota (common labels; domain.md §4 [u])."""
+    """Karang Taruna classes set by the Dinsos kab/kota (common labels; docs/domain.md)."""
 
     TUMBUH = "tumbuh", "Tumbuh"
     BERKEMBANG = "berkembang", "Berkembang"

@@ -1,4 +1,4 @@
-"""Pillar types (domain.md §2.2, §4): the 12 PSKS of Permensos 08/2012, the operational pillars
+"""Pillar types (docs/domain.md): the 12 PSKS of Permensos 08/2012, the operational pillars
 named in article 004, and the other participant groups of events. Seeded by a data migration and
 the tests' fixtures; editable in the admin afterwards (codes are stable)."""
 

@@ -1,4 +1,4 @@
-"""Reference data seeded by migration: the 26 PPKS (domain.md §2.1) and the KK-style lists (§9).
+"""Reference data seeded by migration: the 26 PPKS and the KK-style lists (docs/domain.md).
 
 Kept here rather than inside the migration so the test suite and the demo can name the same
 codes; migrations import it frozen at the time they ran (they copy nothing later changed).

@@ -1,7 +1,7 @@
 """The case stages of Indonesian social work practice and the moves allowed between them.
 
 Defined once here; the service (`case_transition`), the forms, the API and the pages all read it
-(domain.md §5: pendekatan awal → asesmen → rencana → intervensi ⇄ rujukan → resosialisasi →
+(docs/domain.md, "Case stages": pendekatan awal → asesmen → rencana → intervensi ⇄ rujukan → resosialisasi →
 terminasi → bimbingan lanjut, with side exits).
 """
 

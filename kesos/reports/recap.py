@@ -1,8 +1,9 @@
 """The shape every recap takes between the query that builds it and the file that carries it.
 
-A builder (`kesos/reports/recaps/*.py`) runs its aggregates in SQL and returns a `Recap`: the heading
-block of domain.md §7, typed columns, data rows and the "Jumlah" rows it computed itself. The writers
-(`kesos/reports/writers.py`) turn one `Recap` into XLSX, CSV or PDF without knowing which recap it is.
+A builder (`kesos/reports/recaps/*.py`) runs its aggregates in SQL and returns a `Recap`: the
+heading block every recap shares (docs/domain.md), typed columns, data rows and the "Jumlah" rows it
+computed itself. The writers (`kesos/reports/writers.py`) turn one `Recap` into XLSX, CSV or PDF
+without knowing which recap it is.
 
 Builders have one signature: `build(params: Params, *, user) -> Recap`. `params.region` has already
 been checked against the requester's scope when the request was made; `user` is the requester (None

@@ -1,4 +1,4 @@
-"""Province → IANA time zone (domain.md §9). No province spans two zones."""
+"""Province → IANA time zone (docs/domain.md). No province spans two zones."""
 
 WIB_JAKARTA = "Asia/Jakarta"
 WIB_PONTIANAK = "Asia/Pontianak"

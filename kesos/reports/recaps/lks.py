@@ -1,4 +1,4 @@
-"""R2: LKS per type per kabupaten/kota (per kecamatan inside one kab/kota), domain.md §7.
+"""R2: LKS per type per kabupaten/kota (per kecamatan inside one kab/kota), docs/domain.md
 
 Counted on the as-of date (the period's last day, or today while the year runs):
 - every LKS the Dinsos has registered in the area, whatever its status: article 001's 135 LKS of Kalsel

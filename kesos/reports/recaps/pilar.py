@@ -1,4 +1,4 @@
-"""R3 pilar sosial per kab/kota, R6 event participants per unsur, R7 TKSK monthly reports (domain.md §7).
+"""R3 pilar sosial per kab/kota, R6 event participants per unsur, R7 TKSK monthly reports (docs/domain.md).
 
 None of them depends on the requester: they read `params.region`, which the request already checked
 against the requester's scope, so a scheduled run (user=None) gives the same recap.

@@ -1,4 +1,4 @@
-"""R1 (PPKS per jenis per kabupaten/kota) and R5 (arus kasus per periode), domain.md §7.
+"""R1 (PPKS per jenis per kabupaten/kota) and R5 (arus kasus per periode), docs/domain.md
 
 R1 counts persons (jiwa) on the as-of date (the period's last day, or today while the year runs):
 - a person counts in a category when they hold it personally (`PersonCategory.person`), the holding is

@@ -1,4 +1,4 @@
-"""R4: SPM bidang sosial (PP 2/2018 Pasal 10(2), Permensos 9/2018), domain.md §7.
+"""R4: SPM bidang sosial (PP 2/2018 Pasal 10(2), Permensos 9/2018), docs/domain.md
 
 Five basic services, in the order of `SpmTarget.Service`. The target (sasaran), budget, realisation,
 problems and solutions are what the Dinsos entered for the region and year (`SpmTarget`); "Terlayani"
@@ -9,7 +9,7 @@ the service the region is responsible for:
 
 - the category: a `PersonCategory` of the person that was current at some time in the year (recorded
   by 31 December, not ended before 1 January), or a case of the person listing the category that was
-  open at some time in the year. Categories per service (domain.md §2.1 "Overlap with SPM"):
+  open at some time in the year. Categories per service (docs/domain.md, "Recap layouts"):
   disabilitas telantar = PD; anak telantar = ABT, AT; lanjut usia telantar = LUT; tuna sosial =
   Gelandangan, Pengemis; bencana = KBA, KBS;
 - rows 1–4 for a **province** ("di dalam panti"): a residential placement (`Placement.residential`)
@@ -43,7 +43,7 @@ from ppks.models import Case, Person, PersonCategory, ServiceDelivery
 
 Service = SpmTarget.Service
 
-# PPKS category codes (PPKS-01 … PPKS-26, domain.md §2.1) whose holders each service is for.
+# PPKS category codes (PPKS-01 … PPKS-26, docs/domain.md) whose holders each service is for.
 CATEGORIES: dict[str, tuple[str, ...]] = {
     Service.DISABILITAS: ("PPKS-09",),  # PD
     Service.ANAK: ("PPKS-01", "PPKS-02"),  # ABT, AT
