@@ -18,6 +18,7 @@ from django.db import connection
 from kesos.celery import app as celery_app
 from kesos.wilayah.models import Wilayah
 from kesos.wilayah.services import wilayah_load
+from tests.faults import own_postgres, own_redis  # noqa: F401 - fixtures for fault tests
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
