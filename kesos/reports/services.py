@@ -177,7 +177,8 @@ def _publish(report: ReportRequest) -> bool:
         return False
     report.dispatched_at, report.dispatch_error = now, ""
     report.dispatches += 1
-    _set(report.pk, dispatched_at=now, dispatches=models.F("dispatches") + 1, dispatch_error="")
+    with contextlib.suppress(*DATABASE_ERRORS):  # sent but not noted: the sweeper sends it again (harmless)
+        _set(report.pk, dispatched_at=now, dispatches=models.F("dispatches") + 1, dispatch_error="")
     return True
 
 
@@ -265,6 +266,8 @@ def report_generate(*, pk: int) -> None:
             raise  # retried by the task with backoff; the sweeper is the backstop
         except Exception as exc:
             _discard(part)
+            if cause := _database_error_in(exc):  # wrapped by a library: still worth retrying
+                raise cause from exc
             message, expected = _reason(exc)
             _fail(pk, message)
             if not expected:
@@ -295,15 +298,35 @@ def _reason(exc: Exception) -> tuple[str, bool]:
         return " ".join(getattr(exc, "messages", [str(exc)])), True
     if isinstance(exc, SoftTimeLimitExceeded):
         return TIME_UP.format(minutes=settings.KESOS_REPORT_TIME_LIMIT // 60), True
-    if isinstance(exc, OSError) and exc.errno is not None:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    code = _errno_of(exc)
+    if code is not None:
+        if code in (errno.ENOSPC, errno.EDQUOT):
             return STORAGE_FULL, True
-        if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        if code in (errno.EACCES, errno.EROFS, errno.EPERM):
             return STORAGE_READ_ONLY, True
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if code in (errno.ENOENT, errno.ENOTDIR):
             return STORAGE_MISSING, True
-        return STORAGE_OTHER.format(code=errno.errorcode.get(exc.errno, exc.errno)), True
+        return STORAGE_OTHER.format(code=errno.errorcode.get(code, code)), True
     return FAILURE, False
+
+
+def _database_error_in(exc: BaseException | None) -> BaseException | None:
+    for _ in range(5):
+        if exc is None or isinstance(exc, DATABASE_ERRORS):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _errno_of(exc: BaseException | None) -> int | None:
+    """The errno of an OSError, also when a writer wrapped it (xlsxwriter raises FileCreateError from it)."""
+    for _ in range(5):
+        if exc is None:
+            return None
+        if isinstance(exc, OSError) and exc.errno is not None:
+            return exc.errno
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def report_give_up(*, pk: int, tries: int) -> None:

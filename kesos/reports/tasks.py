@@ -49,7 +49,11 @@ def database_wait(tries: int) -> float:
 @shared_task(ignore_result=True)
 def sweep_reports() -> str:
     """Every KESOS_REPORT_SWEEP_SECONDS (beat): send again what waits with nothing running, end dead runs."""
-    return str(services.reports_sweep())
+    try:
+        return str(services.reports_sweep())
+    except services.DATABASE_ERRORS as exc:  # one line a minute while the database is away, not a traceback
+        log.warning("Penyapu laporan: basis data tidak tersedia (%s); dicoba lagi pada sapuan berikutnya", exc)
+        return "basis data tidak tersedia"
 
 
 @shared_task(ignore_result=True)

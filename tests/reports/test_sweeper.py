@@ -36,14 +36,17 @@ from tests.reports.test_requests import catalogue, small_recap, user_with  # noq
 
 pytestmark = pytest.mark.django_db
 NOBODY = "redis://127.0.0.1:1/0"  # a broker address that refuses connections, as a stopped Redis does
-FLAKY = {"left": 0}
+FLAKY = {"left": 0, "wrapped": False}
 
 
 def flaky_recap(params, *, user):
     """The database goes away under the first `FLAKY["left"]` runs (as when PostgreSQL restarts)."""
     if FLAKY["left"]:
         FLAKY["left"] -= 1
-        raise OperationalError("terminating connection due to administrator command")
+        error = OperationalError("terminating connection due to administrator command")
+        if FLAKY["wrapped"]:  # as a library that catches it and raises its own
+            raise RuntimeError("gagal membaca data") from error
+        raise error
     return small_recap(params, user=user)
 
 
@@ -272,8 +275,9 @@ def ask(django_capture_on_commit_callbacks):
     return request
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])  # each writer opens its file its own way
 def test_a_read_only_report_directory_fails_the_request_with_the_reason_and_leaves_no_file(
-    wilayah_table, settings, tmp_path, ask
+    wilayah_table, settings, tmp_path, ask, fmt
 ):
     root = tmp_path / "laporan-ro"
     root.mkdir()
@@ -282,7 +286,7 @@ def test_a_read_only_report_directory_fails_the_request_with_the_reason_and_leav
     admin = user_with(Role.ADMIN_PROVINSI, "63")
     immutable(root)
     try:
-        report = ask(actor=admin, kind="uji", fmt="csv", params=Params(region="63", year=2025))
+        report = ask(actor=admin, kind="uji", fmt=fmt, params=Params(region="63", year=2025))
     finally:
         writable(root)
     report.refresh_from_db()
@@ -328,9 +332,13 @@ def test_a_run_over_its_time_limit_fails_with_that_reason(settings):
     assert "waktu pembuatan habis (lebih dari 30 menit)" in message
 
 
-def test_a_database_error_is_retried_and_the_report_made_once_the_database_is_back(wilayah_table, settings, ask):
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_database_error_is_retried_and_the_report_made_once_the_database_is_back(
+    wilayah_table, settings, ask, monkeypatch, wrapped
+):
     settings.KESOS_REPORT_DB_RETRIES = 3
     FLAKY["left"] = 2
+    monkeypatch.setitem(FLAKY, "wrapped", wrapped)
     admin = user_with(Role.ADMIN_PROVINSI, "63")
     report = ask(actor=admin, kind="uji_db", fmt="csv", params=Params(region="63", year=2025))
     report.refresh_from_db()
