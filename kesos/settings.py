@@ -229,10 +229,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = KESOS_BROKER_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# Seconds between sweeps of the report requests (kesos.reports.services.reports_sweep).
+KESOS_REPORT_SWEEP_SECONDS = env.float("KESOS_REPORT_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "kesos.core.tasks.record_worker_heartbeat", "schedule": 60.0},
     # Every morning at 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
     "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(hour=6, minute=0)},
+    # Every minute: requests waiting with nothing running are sent again, dead runs re-sent or failed. A sweep
+    # not taken by a worker before the next one is due is dropped (no pile of sweeps after an outage).
+    "reports-sweep": {
+        "task": "kesos.reports.tasks.sweep_reports",
+        "schedule": KESOS_REPORT_SWEEP_SECONDS,
+        "options": {"expires": KESOS_REPORT_SWEEP_SECONDS},
+    },
     # Hourly: delete report files past KESOS_REPORT_RETENTION_HOURS.
     "reports-expire": {"task": "kesos.reports.tasks.expire_reports", "schedule": crontab(minute=15)},
     # The 1st of each month at 01:00: the province's monthly recaps of the month just ended.
@@ -297,6 +306,22 @@ KESOS_REPORT_RETENTION_HOURS = env.int("KESOS_REPORT_RETENTION_HOURS", default=7
 KESOS_REPORT_QUEUE = env.str("KESOS_REPORT_QUEUE", default="celery")
 # Seconds a report may run before the worker stops it (it then shows as failed).
 KESOS_REPORT_TIME_LIMIT = env.int("KESOS_REPORT_TIME_LIMIT", default=1800)
+# Reports that always end (docs/configuration.md, "Stuck reports" in docs/deployment.md): a request handed
+# to the broker this many seconds ago and still not started is sent again (a restarted Redis may lose it)...
+KESOS_REPORT_RESEND_SECONDS = env.int("KESOS_REPORT_RESEND_SECONDS", default=600)
+# ... a run without progress this long is dead where no PostgreSQL lock can tell (beyond the hard time limit)...
+KESOS_REPORT_STALLED_SECONDS = env.int("KESOS_REPORT_STALLED_SECONDS", default=KESOS_REPORT_TIME_LIMIT + 120)
+# ... after this many runs that died, the request fails instead of being run again...
+KESOS_REPORT_MAX_ATTEMPTS = env.int("KESOS_REPORT_MAX_ATTEMPTS", default=3)
+# ... a database error is retried this many times, waiting 10, 20, 40... seconds (at most 300)...
+KESOS_REPORT_DB_RETRIES = env.int("KESOS_REPORT_DB_RETRIES", default=5)
+KESOS_REPORT_DB_RETRY_SECONDS = env.float("KESOS_REPORT_DB_RETRY_SECONDS", default=10.0)
+# ... and a request still queued after this many hours fails with a reason (0: wait for ever).
+KESOS_REPORT_GIVE_UP_HOURS = env.int("KESOS_REPORT_GIVE_UP_HOURS", default=24)
+# The reports page and API say a request waits unusually long past this many seconds, with the reason if known.
+KESOS_REPORT_SLOW_SECONDS = env.int("KESOS_REPORT_SLOW_SECONDS", default=120)
+# A worker heartbeat (beat, every minute) older than this means no worker answers: /healthz and the page say so.
+KESOS_WORKER_STALE_SECONDS = env.int("KESOS_WORKER_STALE_SECONDS", default=180)
 # Outside production, whitenoise serves straight from the app folders: no collectstatic needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {

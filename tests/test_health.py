@@ -34,10 +34,31 @@ def test_health_checks_the_real_broker(client):
     assert response.json()["broker"] == {"ok": True, "mode": "broker"}
 
 
-def test_health_reports_when_a_worker_last_ran(client):
+def test_health_reports_when_a_worker_last_ran_and_when_that_is_too_long_ago(client, settings):
+    """With a broker, a worker should answer: no heartbeat, or one older than KESOS_WORKER_STALE_SECONDS, is
+    `stale` in the body. It leaves the status code as the database and broker make it (see health.worker_status)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kesos.core.models import Heartbeat
     from kesos.core.tasks import record_worker_heartbeat
 
-    assert client.get(reverse("healthz")).json()["worker"] == {"last_seen": None}
-    record_worker_heartbeat.delay()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.KESOS_WORKER_STALE_SECONDS = 180
+    never = client.get(reverse("healthz"))
+    assert never.json()["worker"] == {"last_seen": None, "stale": True, "stale_after_seconds": 180}
+    record_worker_heartbeat.delay()  # what a worker does each minute
+    fresh = client.get(reverse("healthz"))
+    worker = fresh.json()["worker"]
+    assert worker["last_seen"] is not None and worker["age_seconds"] <= 5 and worker["stale"] is False
+    Heartbeat.objects.update(seen_at=timezone.now() - datetime.timedelta(minutes=4))
+    old = client.get(reverse("healthz"))
+    assert old.json()["worker"]["stale"] is True and old.json()["worker"]["age_seconds"] >= 240
+    assert old.status_code == fresh.status_code == never.status_code
+
+
+def test_health_says_no_worker_is_needed_when_tasks_run_in_process(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     worker = client.get(reverse("healthz")).json()["worker"]
-    assert worker["last_seen"] is not None and worker["age_seconds"] <= 5
+    assert worker["stale"] is False and worker["last_seen"] is None

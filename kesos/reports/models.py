@@ -55,7 +55,12 @@ class ReportRequest(TimeStampedModel):
     scheduled = models.BooleanField("terjadwal", default=False)
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("kemajuan (%)", default=0)
-    attempts = models.PositiveSmallIntegerField("percobaan", default=0)
+    attempts = models.PositiveSmallIntegerField("percobaan", default=0)  # runs started
+    # The queue's side (kesos.reports.services._publish, reports_sweep): when the task was last handed to
+    # the broker, how many times, and why the last hand-over failed (the broker down: sent again later).
+    dispatched_at = models.DateTimeField("dikirim ke antrean", null=True, blank=True)
+    dispatches = models.PositiveSmallIntegerField("kali dikirim", default=0)
+    dispatch_error = models.CharField("galat pengiriman", max_length=200, blank=True)
     file = models.CharField("berkas", max_length=255, blank=True)  # path under KESOS_REPORT_ROOT
     size = models.PositiveBigIntegerField("ukuran (byte)", null=True, blank=True)
     checksum = models.CharField("SHA-256", max_length=64, blank=True)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
+from django.utils import formats, timezone
 
 from kesos.accounts.scope import scope_of
 from kesos.wilayah.models import Wilayah, prefix_q
@@ -31,6 +36,68 @@ def report_get(*, user, pk) -> ReportRequest:
     if report is None:
         raise Http404("Laporan tidak ditemukan.")
     return report
+
+
+@dataclasses.dataclass(frozen=True)
+class Reason:
+    code: str  # antrean | pekerja | terhenti | dikirim_ulang | percobaan | belum_diketahui
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Wait:
+    """Why an unfinished request has not ended yet, as far as we know, for the page and the API."""
+
+    since: datetime.datetime  # queued: since it was asked for; running: since its last progress
+    long: bool  # waited longer than KESOS_REPORT_SLOW_SECONDS
+    reasons: list[Reason]
+
+
+def _when(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "d-m-Y H.i")
+
+
+def wait_of(report: ReportRequest, *, worker: tuple, now: datetime.datetime | None = None) -> Wait | None:
+    """The wait of an unfinished request; `worker` is kesos.core.health.worker_heartbeat() (asked once a page)."""
+    if report.finished:
+        return None
+    now = now or timezone.now()
+    queued = report.status == ReportRequest.Status.QUEUED
+    since = report.created_at if queued else report.updated_at
+    long = (now - since).total_seconds() > settings.KESOS_REPORT_SLOW_SECONDS
+    most = settings.KESOS_REPORT_MAX_ATTEMPTS
+    reasons = []
+    if queued and report.dispatch_error:
+        reasons.append(Reason("antrean", "Layanan antrean tidak dapat dihubungi. Permintaan sudah tersimpan; laporan "
+                                         "akan dibuat otomatis begitu layanan antrean pulih."))  # fmt: skip
+    seen, stale = worker
+    if stale:
+        text = f"sejak {_when(seen)}" if seen else "sama sekali"
+        reasons.append(Reason("pekerja", f"Tidak ada pekerja latar belakang yang menjawab ({text}); laporan dibuat "
+                                         "begitu pekerja berjalan lagi."))  # fmt: skip
+    if queued and report.attempts:
+        reasons.append(Reason("terhenti", f"Pembuatan sebelumnya terhenti sebelum selesai; akan dijalankan lagi "
+                                          f"(percobaan ke-{report.attempts + 1} dari {most})."))  # fmt: skip
+    if not queued and report.attempts > 1:
+        reasons.append(Reason("percobaan", f"Percobaan ke-{report.attempts} dari {most}; yang sebelumnya terhenti."))
+    if report.dispatches > 1:
+        reasons.append(Reason("dikirim_ulang", f"Dikirim ulang ke antrean {report.dispatches - 1} kali."))
+    if long and not reasons:
+        text = "Penyebabnya belum diketahui (antrean mungkin panjang). Permintaan diperiksa otomatis dan dikirim ulang."
+        reasons.append(Reason("belum_diketahui", text))
+    return Wait(since=since, long=long, reasons=reasons)
+
+
+def with_waits(reports) -> list[ReportRequest]:
+    """The reports, each with `.wait` (wait_of), asking for the worker's heartbeat once."""
+    from kesos.core.health import worker_heartbeat
+
+    reports = list(reports)
+    worker = worker_heartbeat() if any(not r.finished for r in reports) else (None, False)
+    now = timezone.now()
+    for report in reports:
+        report.wait = wait_of(report, worker=worker, now=now)
+    return reports
 
 
 def region_choices(user) -> list[Wilayah]:

@@ -37,9 +37,16 @@ def index(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{KINDS[report.kind].label} sedang disiapkan; pantau kemajuannya di bawah.")
+            label = KINDS[report.kind].label
+            if report.dispatch_error:  # saved, but the broker did not take it: the sweeper sends it later
+                messages.warning(request, f"Permintaan {label} sudah disimpan, tetapi layanan antrean sedang tidak "
+                                          "dapat dihubungi. Laporan akan dibuat otomatis begitu layanan antrean "
+                                          "pulih; tidak perlu meminta lagi.")  # fmt: skip
+            else:
+                messages.success(request, f"{label} sedang disiapkan; pantau kemajuannya di bawah.")
             return redirect("reports:index")
     page = page_of(selectors.report_list(user=request.user), request, 20)
+    page.object_list = selectors.with_waits(page.object_list)
     return render(
         request, "reports/index.html", {"form": form, "page": page, "kinds": selectors.kinds_for(request.user)}
     )
@@ -50,7 +57,7 @@ def index(request):
 def status(request, pk):
     """One request's row, polled by the page (htmx) until it is finished."""
     require(request.user, "reports.request")
-    report = selectors.report_get(user=request.user, pk=pk)
+    [report] = selectors.with_waits([selectors.report_get(user=request.user, pk=pk)])
     return render(request, "reports/_row.html", {"report": report})
 
 

@@ -40,6 +40,15 @@ class ReportViewSet(
     def get_object(self):
         return selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def paginate_queryset(self, queryset):
+        """Each row of the page with its wait (kesos.reports.selectors.with_waits: one heartbeat read a page)."""
+        page = super().paginate_queryset(queryset)
+        return selectors.with_waits(page) if page is not None else None
+
+    def retrieve(self, request, *args, **kwargs):
+        [report] = selectors.with_waits([self.get_object()])
+        return Response(self.get_serializer(report).data)
+
     def create(self, request, *args, **kwargs):
         order = ReportOrderSerializer(data=request.data)
         order.is_valid(raise_exception=True)
