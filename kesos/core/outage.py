@@ -111,7 +111,7 @@ def unavailable(exc: BaseException) -> Unavailable | None:
     """The outage `exc` reveals, or None when it is a bug (which stays a 500).
 
     PostgreSQL: Django wraps psycopg's errors in its own classes of the same names. Connection
-    failures, `statement_timeout` (QueryCanceled), `lock_timeout` (LockNotAvailable), a server
+    failures, `statement_timeout` (QueryCanceled), `lock_timeout` (LockNotAvailable), a deadlock, a server
     shutting down or out of connections are all psycopg OperationalErrors; a connection lost
     mid-request is an InterfaceError. Bugs (IntegrityError, ProgrammingError, DataError) are not.
     SQLite: only "database is locked" (its busy timeout) counts.
@@ -127,7 +127,7 @@ def unavailable(exc: BaseException) -> Unavailable | None:
         except ImportError:  # pragma: no cover - psycopg is a runtime dependency
             pg = None
         if pg is not None and isinstance(cause, pg.Error):
-            if isinstance(cause, pg.LockNotAvailable):
+            if isinstance(cause, pg.LockNotAvailable | pg.DeadlockDetected | pg.SerializationFailure):
                 return Unavailable(database, DB_LOCKED)
             if isinstance(cause, pg.QueryCanceled):
                 return Unavailable(database, DB_SLOW)
