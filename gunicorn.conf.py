@@ -22,6 +22,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores() + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 
+# With the threaded worker this restarts a worker process whose main loop stops answering; it does not
+# cut a request a thread is waiting on. What bounds a request are the timeouts on every dependency:
+# PostgreSQL connect/statement/lock (KESOS_DB_*), the Redis cache (KESOS_CACHE_TIMEOUT) and the broker
+# (KESOS_BROKER_TIMEOUT); past them the request answers 503 or goes on without the cache
+# (docs/deployment.md, "When Redis or PostgreSQL is down").
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5  # the reverse proxy keeps connections open; slightly above its idle timeout is ideal

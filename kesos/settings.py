@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL characters and oversized API bodies are refused before anything reads them.
     "kesos.core.middleware.BadInputMiddleware",
+    # Database or broker unavailable, a timeout: 503 with Retry-After, logged once per outage.
+    "kesos.core.middleware.OutageMiddleware",
     "kesos.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,19 +149,54 @@ elif "postgresql" in _db["ENGINE"]:
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
+# Time bounds on PostgreSQL, in seconds (0: none). A web request waits at most KESOS_DB_CONNECT_TIMEOUT
+# for a connection, KESOS_DB_STATEMENT_TIMEOUT for one statement and KESOS_DB_LOCK_TIMEOUT for a
+# lock, then answers 503 (kesos.core.outage). The Celery worker and management commands get the
+# longer KESOS_WORKER_DB_* bounds instead (kesos.core.db_timeouts, applied by kesos/celery.py and
+# manage.py), since a recap may run a long query.
+KESOS_DB_CONNECT_TIMEOUT = env.int("KESOS_DB_CONNECT_TIMEOUT", default=5)
+KESOS_DB_TIMEOUTS = {
+    "web": {
+        "statement": env.float("KESOS_DB_STATEMENT_TIMEOUT", default=30),
+        "lock": env.float("KESOS_DB_LOCK_TIMEOUT", default=10),
+    },
+    "worker": {
+        # By default as long as a report may run (KESOS_REPORT_TIME_LIMIT).
+        "statement": env.float(
+            "KESOS_WORKER_DB_STATEMENT_TIMEOUT", default=env.float("KESOS_REPORT_TIME_LIMIT", default=1800)
+        ),
+        "lock": env.float("KESOS_WORKER_DB_LOCK_TIMEOUT", default=60),
+    },
+}
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    from kesos.core.db_timeouts import connection_options
+
+    _options = _db.setdefault("OPTIONS", {})
+    _options.update(
+        connection_options(KESOS_DB_CONNECT_TIMEOUT, **KESOS_DB_TIMEOUTS["web"], options=_options.get("options", ""))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Services own their transactions (README: architecture).
 ATOMIC_REQUESTS = False
 
 # --- Cache, Celery --------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache is best-effort (kesos.core.cache): while Redis is down or frozen, reads miss and writes are
+# dropped after at most KESOS_CACHE_TIMEOUT seconds, and Redis is left alone for KESOS_CACHE_RETRY_SECONDS.
+KESOS_CACHE_TIMEOUT = env.float("KESOS_CACHE_TIMEOUT", default=1.0)
+KESOS_CACHE_RETRY_SECONDS = env.float("KESOS_CACHE_RETRY_SECONDS", default=5.0)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "kesos.core.cache.BestEffortRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# An outage (database, cache, broker) is logged when it starts and when it ends: at the first success
+# this many seconds after the last failure (kesos.core.outage).
+KESOS_OUTAGE_QUIET_SECONDS = env.float("KESOS_OUTAGE_QUIET_SECONDS", default=10)
+# The Retry-After of the 503 answered while the database or the broker is unavailable.
+KESOS_RETRY_AFTER_SECONDS = env.int("KESOS_RETRY_AFTER_SECONDS", default=30)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker, tasks run in-process so the quick start needs nothing but Python.
@@ -177,11 +214,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task taken by a worker that died (killed, machine lost) goes back to the queue after this many
 # seconds; it must exceed the longest report (see KESOS_REPORT_TIME_LIMIT).
 # Workers look for such tasks every 10 seconds.
+# Publishing a task gives up after about KESOS_BROKER_TIMEOUT seconds (connect, or wait for the reply;
+# no retry: a stale pooled connection is replaced inside redis-py) when Redis is down or frozen, and
+# kesos.core.tasks.publish_after_commit records the failure instead of holding the request. The
+# worker's consuming connection waits in its event loop, so these timeouts do not cut its BRPOP.
+KESOS_BROKER_TIMEOUT = env.float("KESOS_BROKER_TIMEOUT", default=1.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
+    "socket_timeout": KESOS_BROKER_TIMEOUT,
+    "socket_connect_timeout": KESOS_BROKER_TIMEOUT,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = KESOS_BROKER_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
 # Seconds between sweeps of the report requests (kesos.reports.services.reports_sweep).
 KESOS_REPORT_SWEEP_SECONDS = env.float("KESOS_REPORT_SWEEP_SECONDS", default=60.0)
@@ -407,6 +453,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "kesos.outage": {"level": "INFO"},
         "django.request": {"filters": ["redact_nik"]},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["redact_nik"]},
         "django.security": {"filters": ["redact_nik"]},

@@ -10,9 +10,13 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from kesos.core.cache import on_recovery
+
         from .middleware import stamp_session_on_login
+        from .notifications import forget_unread_counts
 
         user_logged_in.connect(stamp_session_on_login, dispatch_uid="kesos_session_stamp")
+        on_recovery(forget_unread_counts)
 
 
 class KesosAdminConfig(admin_apps.AdminConfig):

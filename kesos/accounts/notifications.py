@@ -3,7 +3,9 @@
 Sending is idempotent per (user, key), so a daily job that runs twice tells nobody twice. The
 unread count shown on every page is kept in the cache by whoever changes it (sending, reading,
 opening the inbox), so the navigation bar costs no query; after a cache loss the badge is simply
-absent until the next change.
+absent until the next change. The cache is best-effort (kesos.core.cache): while Redis is out the
+badge is absent and its updates are dropped, never failing the page or the write that sent the
+message; when Redis comes back, the counts that may have missed an update are forgotten.
 """
 
 from collections.abc import Iterable
@@ -33,7 +35,8 @@ def notify(*, user_ids: Iterable[int], key: str, title: str, body: str = "", url
         if uid not in existing
     ]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
-    transaction.on_commit(lambda: _remember_unread([n.user_id for n in new]))
+    # robust: the messages are committed; a failure to count them must not fail the request.
+    transaction.on_commit(lambda: _remember_unread([n.user_id for n in new]), robust=True)
     return len(new)
 
 
@@ -60,3 +63,12 @@ def notifications_mark_read(*, actor) -> int:
     count = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
     cache.set(_cache_key(actor.pk), 0, timeout=None)
     return count
+
+
+def forget_unread_counts(cache_backend) -> None:
+    """After a cache outage: drop every cached count, since updates made meanwhile were lost; each
+    badge comes back at its user's next change. Registered with kesos.core.cache.on_recovery."""
+    client = cache_backend._cache.get_client(None, write=True)
+    keys = list(client.scan_iter(match=cache_backend.make_key(_cache_key("*")), count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])

@@ -6,20 +6,28 @@ from rest_framework.exceptions import APIException, ParseError, PermissionDenied
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from kesos.accounts.permissions import can
 from kesos.audit import actions
 from kesos.audit.services import audit_list_read, audit_record
 
+from . import outage
 from .adapters import api_validation_error
+from .ratelimit import counter_store
 from .versioning import STALE_MESSAGE, StaleEdit
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus an audit row for each permission denial (403) to a logged-in user, and
-    the throttle's 429 told in Indonesian (the Retry-After header stays)."""
-    response = drf_exception_handler(exc, context)
+    """DRF's handler, plus an audit row for each permission denial (403) to a logged-in user, the
+    throttle's 429 told in Indonesian (the Retry-After header stays), and a 503 with Retry-After when
+    the database or the broker is unavailable (kesos.core.outage; logged once per outage)."""
     request = context.get("request")
+    unavailable = outage.respond_to(request, exc)
+    if unavailable is not None:
+        set_rollback()
+        return unavailable
+    response = drf_exception_handler(exc, context)
     if isinstance(exc, Throttled) and response is not None:
         wait = f" Coba lagi dalam {int(exc.wait) + 1} detik." if exc.wait is not None else " Coba lagi nanti."
         response.data = {"detail": "Terlalu banyak permintaan ke API." + wait}
@@ -92,9 +100,14 @@ class JSONParser(parsers.JSONParser):
 # --- Throttling ------------------------------------------------------------------------------------
 class _RatesFromSettings:
     """DRF binds the rates when the class is defined; read them at request time so settings (and a
-    test's override) apply. Counters live in the shared cache under our rate-limit prefix."""
+    test's override) apply. Counters live in the shared cache under our rate-limit prefix, or in this
+    process's memory while the shared cache is unavailable (as kesos.core.ratelimit's)."""
 
     cache_format = "kesos:rl:drf:%(scope)s:%(ident)s"
+
+    @property
+    def cache(self):
+        return counter_store()
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

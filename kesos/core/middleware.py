@@ -81,3 +81,38 @@ class BadInputMiddleware:
             except RequestDataTooBig:
                 return refuse(TOO_BIG_MESSAGE.format(limit=self.form_limit), 413)
         return self.get_response(request)
+
+
+class OutageMiddleware:
+    """503 with Retry-After, instead of a 500, when a view meets an outage (kesos.core.outage).
+
+    Exceptions raised by views come here (`process_exception`, also with DEBUG on); those raised in
+    other middleware (the session or user lookup when PostgreSQL is down) reach `handler500`
+    (kesos.core.views.error_500), which gives the same answer. While a database outage is open, each
+    request watches for a query that succeeds, so the outage's end is logged (once)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        from . import outage
+
+        if not outage.database.down:
+            return self.get_response(request)
+        with connection.execute_wrapper(_database_answered):
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from . import outage
+
+        return outage.respond_to(request, exception)
+
+
+def _database_answered(execute, sql, params, many, context):
+    from . import outage
+
+    result = execute(sql, params, many, context)
+    outage.database.succeeded()
+    return result

@@ -4,6 +4,12 @@ A fixed window counted in the shared cache (Redis in production, so every web pr
 same hits; the local memory cache in the quick start). Each limit is a named `Limit` declared once
 beside the code that uses it, with its rate overridable in settings (`KESOS_RATE_LIMITS`, from the
 environment as `KESOS_RATE_<NAME>=30/min`).
+
+While the shared cache is unavailable (Redis down or frozen: kesos.core.cache), the limits do not
+fail closed, which would stop every exact-NIK search and registration check for as long as Redis
+is out, nor open, which would let anyone probe at machine speed: they count in this process's
+memory instead (`counter_store`), so each web process still enforces the limit on its own and every
+search is still audited. The DRF throttles (kesos.core.api) count in the same store.
 """
 
 from __future__ import annotations
@@ -13,6 +19,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+
+# Counters of this process, used while the shared cache is unavailable.
+local_counters = LocMemCache("kesos-rate-limits", {"MAX_ENTRIES": 10000})
+
+
+def counter_store():
+    """The cache the counters live in: the shared one, or this process's while it is unavailable."""
+    return cache if getattr(cache, "available", True) else local_counters
 
 
 @dataclass(frozen=True)
@@ -53,21 +68,28 @@ def hit(limit: Limit, *, user_key: str | int) -> None:
     """Count one hit of `user_key` against `limit`; raise `RateLimited` past the limit."""
     limit = limit.configured()
     key = _key(limit, user_key)
-    # add() creates the counter with its expiry; incr() is atomic on Redis and in local memory.
-    cache.add(key, 0, timeout=limit.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=limit.seconds + 1)
-        count = 1
+    store = counter_store()
+    count = _count(store, key, limit)
+    if store is cache and not getattr(cache, "available", True):  # the shared cache failed just now
+        count = _count(local_counters, key, limit)
     if count > limit.count:
         raise RateLimited(limit, retry_after=limit.seconds - int(time.time()) % limit.seconds)
+
+
+def _count(store, key: str, limit: Limit) -> int:
+    # add() creates the counter with its expiry; incr() is atomic on Redis and in local memory.
+    store.add(key, 0, timeout=limit.seconds + 1)
+    try:
+        return store.incr(key)
+    except ValueError:  # expired between add() and incr(), or the shared cache failed
+        store.set(key, 1, timeout=limit.seconds + 1)
+        return 1
 
 
 def exceeded(limit: Limit, *, user_key: str | int) -> int:
     """Without counting a hit: the seconds until `user_key` may go on when already past `limit`, else 0."""
     limit = limit.configured()
-    if (cache.get(_key(limit, user_key)) or 0) <= limit.count:
+    if (counter_store().get(_key(limit, user_key)) or 0) <= limit.count:
         return 0
     return limit.seconds - int(time.time()) % limit.seconds
 

@@ -4,7 +4,7 @@ drf-spectacular documents only the success answers. A client (and the API fuzzer
 know the refusals, so one post-processing hook adds them, by rule, to every operation that has not
 declared its own: 403 (role or permission), 429 (throttled), 400 when the operation takes query
 parameters or a body, 404 when it names a record in its path or pages through a list, 413 when it
-takes a body.
+takes a body, and 503 (with Retry-After) while the database or the task queue is unavailable.
 """
 
 ERROR_SCHEMA = {
@@ -39,6 +39,7 @@ def document_error_responses(result, generator, request, public):
             wanted = {
                 "403": "Peran atau izin pengguna tidak mencukupi",
                 "429": "Terlalu banyak permintaan; coba lagi nanti",
+                "503": "Basis data atau antrean tugas sedang tidak tersedia; coba lagi setelah Retry-After detik",
             }
             if query or has_body or method in BODY_METHODS:
                 wanted["400"] = "Parameter atau isian tidak sah"

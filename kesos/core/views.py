@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_GET
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 
-from . import health
+from . import health, outage
 
 
 @require_GET
@@ -38,5 +40,10 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    """Django calls this inside its `except` block: an outage (database or broker unavailable, a
+    timeout) becomes a 503 with Retry-After (kesos.core.outage), anything else stays a 500."""
+    exc = sys.exc_info()[1]
+    if exc is not None and (unavailable := outage.respond_to(request, exc)) is not None:
+        return unavailable
     # No request context: the failure may be the database the context processors read.
     return HttpResponseServerError(render_to_string("errors/500.html"))
