@@ -41,6 +41,7 @@ from kesos.accounts.permissions import require
 from kesos.accounts.scope import scope_of
 from kesos.audit import actions
 from kesos.audit.services import audit_export, audit_record
+from kesos.core import outage
 from kesos.core.validators import validate_date_in_range
 from kesos.wilayah.models import Wilayah
 
@@ -169,12 +170,12 @@ def _publish(report: ReportRequest) -> bool:
     try:
         generate_report.apply_async(args=[report.pk], queue=settings.KESOS_REPORT_QUEUE)
     except Exception as exc:  # noqa: BLE001 - whatever the broker raises, the work stays recorded
-        log.warning("Laporan %s belum terkirim ke antrean (%s: %s); dikirim lagi oleh penyapu", report.pk,
-                    type(exc).__name__, exc)  # fmt: skip
+        outage.broker.failed(exc)  # logged once per outage, not once per request
         report.dispatch_error = QUEUE_DOWN
         with contextlib.suppress(*DATABASE_ERRORS):  # the database down too: the row simply stays unsent
             _set(report.pk, dispatch_error=QUEUE_DOWN)
         return False
+    outage.broker.succeeded()
     report.dispatched_at, report.dispatch_error = now, ""
     report.dispatches += 1
     with contextlib.suppress(*DATABASE_ERRORS):  # sent but not noted: the sweeper sends it again (harmless)
