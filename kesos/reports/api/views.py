@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kesos.core.api import RuleGate, service_call
+from kesos.core.idempotency import idempotent_api
 
 from .. import selectors, services
 from ..recap import Params
@@ -40,6 +41,7 @@ class ReportViewSet(
     def get_object(self):
         return selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    @idempotent_api
     def create(self, request, *args, **kwargs):
         order = ReportOrderSerializer(data=request.data)
         order.is_valid(raise_exception=True)
