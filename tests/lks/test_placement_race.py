@@ -18,9 +18,7 @@ from tests.races import collide
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_one_person_placed_into_two_lks_at_once_gets_one_placement_and_one_clear_message(
-    reference_rows, wilayah_table
-):
+def test_one_person_placed_into_two_lks_at_once_gets_one_placement_and_one_clear_message(reference_rows, wilayah_table):
     officers = []
     for name in ("operator.satu", "operator.dua"):
         user = UserFactory(username=name)
@@ -28,8 +26,12 @@ def test_one_person_placed_into_two_lks_at_once_gets_one_placement_and_one_clear
         officers.append(user)
     homes = [
         services.lks_create(
-            actor=officers[0], name=name, wilayah=Wilayah.objects.get(code="63.71.01.1001"), address="Jl. Mantuil",
-            capacity=10, types=[LksType.objects.get(code="anak")],
+            actor=officers[0],
+            name=name,
+            wilayah=Wilayah.objects.get(code="63.71.01.1001"),
+            address="Jl. Mantuil",
+            capacity=10,
+            types=[LksType.objects.get(code="anak")],
         )  # fmt: skip
         for name in ("LKSA Al-Ikhlas", "LKSA Harapan")
     ]

@@ -60,9 +60,7 @@ def test_two_households_with_one_kk_at_once_make_one(operators):
 def test_one_person_added_to_two_households_at_once_stays_in_one(operators):
     first, second = operators
     person = services.person_create(actor=first, name="Siti Aminah", sex="P", wilayah=desa())
-    homes = [
-        services.household_create(actor=first, wilayah=desa(), address=f"Jl. {n}") for n in ("A", "B")
-    ]
+    homes = [services.household_create(actor=first, wilayah=desa(), address=f"Jl. {n}") for n in ("A", "B")]
     child = Referensi.objects.get(kind="hubungan", code="anak")
 
     def add(actor, home):
