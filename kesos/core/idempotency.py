@@ -206,11 +206,15 @@ def hidden_field() -> str:
     return format_html('<input type="hidden" name="{}" value="{}">', FORM_FIELD, new_key())
 
 
-def _page_answer(response) -> Replay | None:
-    """A create view's success is its redirect (to the record, or back to the page it was added on)."""
-    if response.status_code in (301, 302, 303) and response.has_header("Location"):
-        return Replay(status=response.status_code, location=response["Location"], body=None)
-    return None
+def _page_answer(request, response) -> Replay | None:
+    """A create view's success is its redirect (to the record, or back to the page it was added on);
+    a redirect that carries an error message (a small form refused on the page it sits on) is not."""
+    if response.status_code not in (301, 302, 303) or not response.has_header("Location"):
+        return None
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    if any(m.level >= messages.ERROR for m in queued):
+        return None
+    return Replay(status=response.status_code, location=response["Location"], body=None)
 
 
 def idempotent_form(view):
@@ -231,7 +235,7 @@ def idempotent_form(view):
         try:
             result = run_once(
                 user=request.user, key=stored, fingerprint=print_, call=lambda: view(request, *args, **kwargs),
-                answer_of=_page_answer,
+                answer_of=lambda response: _page_answer(request, response),
             )  # fmt: skip
         except InProgress:
             response = render(request, "errors/in_progress.html", status=409)

@@ -360,3 +360,16 @@ def test_a_first_request_that_fails_lets_the_waiting_second_do_the_work(wilayah_
     assert isinstance(box.get("error"), RuntimeError)
     assert second_box.get("value") == "kedua"
     assert IdempotencyKey.objects.get().body == "kedua"
+
+
+@pytest.mark.django_db
+def test_a_small_form_refused_with_an_error_message_on_its_page_keeps_no_key():
+    """The PPKS category form on the person page redirects back with an error when refused: that is not
+    a success to replay ("sudah tersimpan" would be untrue)."""
+    user = operator()
+    person = Person.objects.create(name="Jumberi", sex="L", wilayah_id="63.71.01.1001", created_by=user)
+    client = logged_in(user)
+    url = reverse("ppks:person_category_add", args=[person.pk])
+    refused = client.post(url, {"idempotency_key": "kunci-kategori"}, follow=True)  # no category chosen
+    assert "Pilih jenis PPKS dan sumbernya." in refused.content.decode()
+    assert not IdempotencyKey.objects.exists()
