@@ -244,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly: delete report files past KESOS_REPORT_RETENTION_HOURS.
     "reports-expire": {"task": "kesos.reports.tasks.expire_reports", "schedule": crontab(minute=15)},
+    # Hourly: forget create keys past KESOS_IDEMPOTENCY_KEY_HOURS (they may hold stored API answers).
+    "idempotency-purge": {"task": "kesos.core.tasks.purge_idempotency_keys", "schedule": crontab(minute=40)},
     # The 1st of each month at 01:00: the province's monthly recaps of the month just ended.
     "reports-monthly": {
         "task": "kesos.reports.tasks.schedule_monthly_recaps",
@@ -348,6 +350,11 @@ KESOS_RATE_LIMITS = {
     if rate
 }
 
+# --- Idempotent creation (kesos.core.idempotency) ------------------------------------------------
+# Hours a create form's hidden key or an API `Idempotency-Key` is remembered: a repeat within that
+# time returns the first answer. Stored API answers hold personal data: keep this short.
+KESOS_IDEMPOTENCY_KEY_HOURS = env.int("KESOS_IDEMPOTENCY_KEY_HOURS", default=24)
+
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -394,6 +401,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kesos.core.schema.document_error_responses",
+        "kesos.core.idempotency.document_idempotency",
     ],
 }
 

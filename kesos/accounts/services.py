@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core.races import insert_unique
 from kesos.wilayah.models import Level, Wilayah
 
 from .models import Assignment, Office, Role, User
@@ -194,7 +195,8 @@ def user_create(
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
-    user.save()
+    # Two administrators creating one username at once: the second gets the same message.
+    insert_unique(user.save, check=lambda: None, message={"username": "Nama pengguna ini sudah dipakai."})
     audit_record(
         action=actions.USER_CREATE,
         actor=actor,

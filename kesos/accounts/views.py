@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kesos.core.adapters import add_service_errors
+from kesos.core.idempotency import idempotent_form
 from kesos.core.pagination import page_of
 
 from . import notifications, selectors, services
@@ -59,6 +60,7 @@ def user_list(request):
 
 
 @login_required
+@idempotent_form
 def user_create(request):
     require(request.user, MANAGE)
     form = UserCreateForm(request.POST or None, actor=request.user)
@@ -186,6 +188,7 @@ def user_password(request, pk):
 
 
 @login_required
+@idempotent_form
 def assignment_add(request, pk):
     require(request.user, MANAGE)
     target = selectors.user_get(actor=request.user, pk=pk)

@@ -1,6 +1,7 @@
 """Base models shared by every app, and the worker heartbeat behind /healthz."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -26,3 +27,31 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyKey(models.Model):
+    """A create request already answered, by user and key (kesos.core.idempotency).
+
+    The row is inserted in the same transaction as the record the request creates: a second request
+    with the same key waits on the unique index until the first commits (then it answers what the
+    first did) or rolls back (then it does the work itself). Rows live KESOS_IDEMPOTENCY_KEY_HOURS.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name="pengguna")
+    # The client's `Idempotency-Key` (API, "api:" prefix) or a digest of the form's hidden key and its
+    # content (pages, "form:" prefix).
+    key = models.CharField("kunci", max_length=300)
+    fingerprint = models.CharField("sidik permintaan", max_length=64, help_text="SHA-256 of method, path and body")
+    created_at = models.DateTimeField("dibuat", default=timezone.now, db_index=True)
+    # The first answer: a page's redirect (status, location) or the API's status and JSON body.
+    status = models.PositiveSmallIntegerField("status jawaban", null=True, blank=True)
+    location = models.CharField("alamat tujuan", max_length=2000, blank=True)
+    body = models.JSONField("isi jawaban", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kunci idempotensi"
+        verbose_name_plural = "kunci idempotensi"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

@@ -64,3 +64,11 @@ def record_worker_heartbeat(name: str = "worker") -> None:
     Heartbeat.objects.update_or_create(
         name=name, defaults={"seen_at": timezone.now(), "hostname": socket.gethostname()}
     )
+
+
+@shared_task(ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Run by beat hourly: delete create keys older than KESOS_IDEMPOTENCY_KEY_HOURS."""
+    from .idempotency import purge_expired
+
+    return purge_expired()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kesos.accounts.permissions import require
 from kesos.core.adapters import add_service_errors
+from kesos.core.idempotency import idempotent_form
 from kesos.core.pagination import page_of
 from kesos.core.uploads import private_response
 
@@ -25,6 +26,7 @@ CONTENT_TYPES = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def index(request):
     require(request.user, "reports.request")
     form = ReportForm(request.POST or None, user=request.user)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from kesos.accounts.permissions import require
 from kesos.core.adapters import add_service_errors
+from kesos.core.idempotency import idempotent_form
 
 from . import spm
 from .forms_spm import SpmFilterForm, SpmTargetForm
@@ -66,6 +67,7 @@ def spm_list(request):
 
 
 @login_required
+@idempotent_form
 def spm_create(request):
     """Enter a year's targets for a region chosen from the user's regions."""
     require(request.user, "reports.spm")

@@ -10,6 +10,7 @@ from kesos.audit.services import audit_list_read
 from kesos.core.adapters import api_validation_error
 from kesos.core.api import ByNameListThrottle, RuleGate, service_call
 from kesos.core.api_query import QueryParams, choice, code, flag, region, search, validated_query
+from kesos.core.idempotency import idempotent_api
 
 from .. import selectors, services
 from ..choices import LegalStatus, LksStatus
@@ -92,6 +93,7 @@ class LksViewSet(
             throttles.append(ByNameListThrottle())  # a by-name list, like the person list
         return throttles
 
+    @idempotent_api
     def create(self, request, *args, **kwargs):
         require(request.user, "lks.add")
         serializer = self.get_serializer(data=request.data)
@@ -135,6 +137,7 @@ class LksViewSet(
         request=PlacementSerializer,
         responses={200: PlacementSerializer(many=True), 201: PlacementSerializer},
     )
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="penghuni", url_name="residents", pagination_class=None)
     def residents(self, request, pk=None):
         rule = "lks.view_residents" if request.method == "GET" else "lks.place"
@@ -159,6 +162,7 @@ class LksViewSet(
         request=AccreditationSerializer,
         responses={200: AccreditationSerializer(many=True), 201: AccreditationSerializer},
     )
+    @idempotent_api
     @action(
         detail=True, methods=["get", "post"], url_path="akreditasi", url_name="accreditations", pagination_class=None
     )
@@ -173,6 +177,7 @@ class LksViewSet(
         request=RegistrationSerializer,
         responses={200: RegistrationSerializer(many=True), 201: RegistrationSerializer},
     )
+    @idempotent_api
     @action(
         detail=True, methods=["get", "post"], url_path="pendaftaran", url_name="registrations", pagination_class=None
     )

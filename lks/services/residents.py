@@ -9,6 +9,7 @@ from django.utils import timezone
 from kesos.accounts.permissions import require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core.races import insert_unique
 from kesos.core.versioning import save_versioned
 
 from ..choices import ExitReason, LksStatus
@@ -53,6 +54,11 @@ def _check_person(actor, person, case):
             errors["case"] = f"Kasus {case.number} bukan kasus {person.name}."
     if errors:
         raise ValidationError(errors)
+    _check_not_placed(person)
+
+
+def _check_not_placed(person) -> None:
+    """One current placement per person (constraint one_current_placement): say where they live now."""
     current = Placement.objects.filter(person=person, exit_on__isnull=True).select_related("lks").first()
     if current is not None:
         raise ValidationError(
@@ -84,9 +90,14 @@ def placement_create(
     if residential and current + 1 > lks.capacity and not confirm_over_capacity:
         raise OverCapacity(lks, current)
     details = {k: v for k, v in details.items() if k in DETAIL_FIELDS and k != "residential"}
-    placement = Placement.objects.create(
-        lks=lks, person=person, case=case, residential=residential, admitted_on=admitted_on, created_by=actor,
-        **details,
+    # Placed in two LKS at once (each LKS row is locked, not the person): the constraint lets one through,
+    # the other gets the same message as a placement a moment later.
+    placement = insert_unique(
+        lambda: Placement.objects.create(
+            lks=lks, person=person, case=case, residential=residential, admitted_on=admitted_on, created_by=actor,
+            **details,
+        ),
+        check=lambda: _check_not_placed(person),
     )  # fmt: skip
     audit_record(
         action=actions.LKS_PLACEMENT, actor=actor, obj=placement, wilayah_code=lks.wilayah_id,

@@ -22,6 +22,7 @@ from kesos.audit.selectors import usernames
 from kesos.audit.services import audit_export
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
+from kesos.core.idempotency import idempotent_form
 from kesos.core.pagination import page_of
 from kesos.wilayah.models import Level
 from kesos.wilayah.selectors import allowed_province, wilayah_visible
@@ -297,6 +298,7 @@ def lks_detail(request, pk):
 
 
 @login_required
+@idempotent_form
 def lks_create(request):
     require(request.user, "lks.add")
     form = LksForm(request.POST or None, province=allowed_province(request.user))

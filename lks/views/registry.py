@@ -14,6 +14,7 @@ from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
+from kesos.core.idempotency import idempotent_form
 from kesos.core.uploads import serve_stored
 
 from .. import selectors, services
@@ -63,6 +64,7 @@ def _form_page(request, lks, form, *, title, submit, intro="", multipart=False, 
 
 # --- Application ---------------------------------------------------------------------------------
 @login_required
+@idempotent_form
 def registration_apply(request, pk):
     lks = _lks_for(request, pk, "lks.apply")
     kind = request.GET.get("jenis")
@@ -231,6 +233,7 @@ def registration_reject(request, pk):
 
 
 @login_required
+@idempotent_form
 def registration_record(request, pk):
     """Record a Tanda Daftar or izin operasional issued earlier or elsewhere (e.g. by the PTSP)."""
     kind = request.GET.get("jenis")
@@ -273,6 +276,7 @@ def _end(request, pk, *, get, call, done, anchor):
 
 
 @login_required
+@idempotent_form
 def accreditation_add(request, pk):
     return _record(
         request, pk, rule="lks.verify", form=AccreditationForm(request.POST or None),
@@ -283,6 +287,7 @@ def accreditation_add(request, pk):
 
 # --- Board, staff, assistance --------------------------------------------------------------------
 @login_required
+@idempotent_form
 def board_member_add(request, pk):
     return _record(
         request, pk, rule="lks.change", form=BoardMemberForm(request.POST or None), call=services.board_member_add,
@@ -302,6 +307,7 @@ def board_member_end(request, pk, member_pk):
 
 
 @login_required
+@idempotent_form
 def staff_add(request, pk):
     return _record(
         request, pk, rule="lks.change", form=StaffForm(request.POST or None), call=services.staff_add,
@@ -320,6 +326,7 @@ def staff_end(request, pk, staff_pk):
 
 
 @login_required
+@idempotent_form
 def assistance_add(request, pk):
     return _record(
         request, pk, rule="lks.change", form=AssistanceForm(request.POST or None), call=services.assistance_add,
@@ -330,6 +337,7 @@ def assistance_add(request, pk):
 
 # --- Documents -----------------------------------------------------------------------------------
 @login_required
+@idempotent_form
 def document_upload(request, pk):
     lks = _lks_for(request, pk, "lks.apply")
     form = DocumentForm(request.POST or None, request.FILES or None)

@@ -14,6 +14,7 @@ from kesos.audit import actions
 from kesos.audit.services import audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
+from kesos.core.idempotency import idempotent_form
 from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 
@@ -68,6 +69,7 @@ def resident_list(request, pk):
 
 
 @login_required
+@idempotent_form
 def placement_create(request, pk):
     require(request.user, "lks.place")
     lks = selectors.lks_get(user=request.user, pk=pk)

@@ -14,6 +14,7 @@ from kesos.core.adapters import api_validation_error
 from kesos.core.api import AuditedByNameList, RuleGate, service_call
 from kesos.core.api_query import QueryParams, choice, code, region, search, validated_query
 from kesos.core.api_search import NumberSearchMixin
+from kesos.core.idempotency import idempotent_api
 
 from .. import selectors, services
 from ..choices import MemberStatus
@@ -93,6 +94,7 @@ class MemberViewSet(
         audit_record(action=actions.VIEW, actor=request.user, obj=member)  # NIK and contacts
         return Response(self.get_serializer(member).data)
 
+    @idempotent_api
     def create(self, request, *args, **kwargs):
         require(request.user, "pilar.manage")
         serializer = self.get_serializer(data=request.data)

@@ -13,6 +13,7 @@ from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core import existence
+from kesos.core.races import insert_unique
 from kesos.core.versioning import STALE_MESSAGE, StaleEdit, save_versioned
 from kesos.wilayah.models import Level, Wilayah
 from kesos.wilayah.nik import validate_nik
@@ -108,7 +109,10 @@ def member_create(
     _check_area(actor, type, wilayah)
     _check_unique_nik(actor, type, data.get("nik", ""))
     starts_on = starts_on or data.get("active_from") or data.get("sk_date") or timezone.localdate()
-    member = Member.objects.create(type=type, wilayah=wilayah, created_by=actor, **data)
+    member = insert_unique(
+        lambda: Member.objects.create(type=type, wilayah=wilayah, created_by=actor, **data),
+        check=lambda: _check_unique_nik(actor, type, data.get("nik", "")),
+    )
     Posting.objects.create(member=member, wilayah=wilayah, starts_on=starts_on, sk_number=data.get("sk_number", ""))
     audit_record(action=actions.CREATE, actor=actor, obj=member, wilayah_code=wilayah.code)
     return member
@@ -123,7 +127,10 @@ def member_update(*, actor, member: Member, version: int, **changes) -> Member:
     )
     if "nik" in changes:
         _check_unique_nik(actor, member.type, changes["nik"], exclude_pk=member.pk)
-    changed = save_versioned(member, version=version, changes=changes)
+    changed = insert_unique(
+        lambda: save_versioned(member, version=version, changes=changes),
+        check=lambda: _check_unique_nik(actor, member.type, changes.get("nik", ""), exclude_pk=member.pk),
+    )
     if changed:
         audit_record(action=actions.UPDATE, actor=actor, obj=member, detail={"fields": changed})
     return member
@@ -208,6 +215,10 @@ def allowance_add(*, actor, member: Member, month: datetime.date, **data) -> All
     month = month.replace(day=1)
     if Allowance.objects.filter(member=member, month=month, source=data.get("source", "")).exists():
         raise ValidationError({"month": f"Tali asih {month:%m/%Y} dari sumber ini sudah tercatat."})
-    allowance = Allowance.objects.create(member=member, month=month, **data)
+    allowance = insert_unique(
+        lambda: Allowance.objects.create(member=member, month=month, **data),
+        check=lambda: None,
+        message={"month": f"Tali asih {month:%m/%Y} dari sumber ini sudah tercatat."},
+    )
     audit_record(action=actions.UPDATE, actor=actor, obj=member, detail={"allowance_added": allowance.pk})
     return allowance

@@ -20,6 +20,7 @@ from kesos.audit.searches import number_search_record, page_number_search_allowe
 from kesos.audit.services import audit_export, audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
+from kesos.core.idempotency import idempotent_form
 from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
@@ -231,6 +232,7 @@ def member_detail(request, pk):
 
 
 @login_required
+@idempotent_form
 def member_create(request):
     require(request.user, "pilar.manage")
     code = request.POST.get("type") if request.method == "POST" else request.GET.get("jenis")
@@ -274,6 +276,7 @@ def member_edit(request, pk):
 
 # --- Postings ------------------------------------------------------------------------------------
 @login_required
+@idempotent_form
 def posting_move(request, pk):
     member = _member_for(request, pk)
     form = PostingMoveForm(request.POST or None, type=member.type, province=allowed_province(request.user))
@@ -325,6 +328,7 @@ def _add_part(request, pk, *, form_class, service, title, submit, anchor, done):
 
 
 @login_required
+@idempotent_form
 def training_add(request, pk):
     return _add_part(
         request, pk, form_class=TrainingForm, service=services.training_add, title="Catat pelatihan",
@@ -333,6 +337,7 @@ def training_add(request, pk):
 
 
 @login_required
+@idempotent_form
 def award_add(request, pk):
     return _add_part(
         request, pk, form_class=AwardForm, service=services.award_add, title="Catat penghargaan",
@@ -341,6 +346,7 @@ def award_add(request, pk):
 
 
 @login_required
+@idempotent_form
 def allowance_add(request, pk):
     return _add_part(
         request, pk, form_class=AllowanceForm, service=services.allowance_add, title="Catat tali asih",

@@ -20,6 +20,7 @@ from kesos.accounts.permissions import can, require
 from kesos.audit.searches import number_search_record, page_number_search_allowed
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
+from kesos.core.idempotency import idempotent_form
 from kesos.core.pagination import page_of
 from kesos.core.pdf import table_pdf
 from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
@@ -82,6 +83,7 @@ def event_list(request):
 
 
 @login_required
+@idempotent_form
 def event_create(request):
     require(request.user, "pilar.event")
     form = EventForm(request.POST or None, regions=event_selectors.organiser_regions(request.user))
@@ -155,6 +157,7 @@ def event_detail(request, pk):
 
 
 @login_required
+@idempotent_form
 def participant_add(request, pk):
     require(request.user, "pilar.event")
     event = selectors.event_get(user=request.user, pk=pk)
@@ -405,6 +408,7 @@ def selection_detail(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def criterion_add(request, pk):
     require(request.user, "pilar.event")
     event, selection = _selection_for(request, pk, "pilar.event")
@@ -422,6 +426,7 @@ def criterion_add(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def nomination_add(request, pk):
     require(request.user, "pilar.event")
     event, selection = _selection_for(request, pk, "pilar.event")

@@ -21,6 +21,7 @@ from kesos.accounts.scope import SUPERVISOR_ROLES, scope_of
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core.adapters import add_service_errors
+from kesos.core.idempotency import idempotent_form
 from kesos.core.pagination import page_of
 from kesos.core.uploads import private_response, stored_file_response
 from kesos.wilayah.models import Level
@@ -192,6 +193,7 @@ def report_detail(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def activity_add(request, pk):
     report = _own_report(request, pk)
     form = ActivityForm(request.POST, desa=fieldwork_selectors.desa_of(report.wilayah_id))
@@ -230,6 +232,7 @@ def finding_set(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def photo_add(request, pk):
     report = _own_report(request, pk)
     form = PhotoForm(request.POST, request.FILES)
@@ -350,6 +353,7 @@ def submissions(request):
 
 # --- The field case report --------------------------------------------------------------------------------
 @login_required
+@idempotent_form
 def field_case(request):
     """One person found in the field: registered (with the PPKS duplicate check) and a case opened in
     the 'Dilaporkan' stage for the Dinsos to verify."""

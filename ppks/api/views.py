@@ -12,6 +12,7 @@ from kesos.core.adapters import api_validation_error
 from kesos.core.api import AuditedByNameList, Conflict, RuleGate
 from kesos.core.api_query import QueryParams, choice, code, flag, region, search, validated_query
 from kesos.core.api_search import NumberSearchMixin
+from kesos.core.idempotency import IdempotentCreateMixin, idempotent_api
 
 from .. import selectors, services
 from ..models import PersonCategory, RefKind
@@ -81,11 +82,11 @@ class ByNameRecords(
     NumberSearchMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    IdempotentCreateMixin,
     viewsets.GenericViewSet,
 ):
     """What the person, household and case APIs share: by-name access, list pages audited and
-    throttled, an exact NIK/No. KK searched only by POST (`cari/`)."""
+    throttled, an exact NIK/No. KK searched only by POST (`cari/`), creation taking an `Idempotency-Key`."""
 
 
 @extend_schema_view(
@@ -126,6 +127,7 @@ class PersonViewSet(ByNameRecords, mixins.UpdateModelMixin):
         request=CategoryHoldingSerializer,
         responses={200: CategoryHoldingSerializer(many=True), 201: CategoryHoldingSerializer},
     )
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="kategori", pagination_class=None)
     def categories(self, request, pk=None):
         person = self.get_object()
@@ -200,6 +202,7 @@ class HouseholdViewSet(ByNameRecords):
             raise api_validation_error(exc) from exc
 
     @extend_schema(summary="Menambah anggota keluarga", request=MemberSerializer, responses={201: MemberSerializer})
+    @idempotent_api
     @action(detail=True, methods=["post"], url_path="anggota")
     def add_member(self, request, pk=None):
         household = self.get_object()
@@ -321,6 +324,7 @@ class CaseViewSet(ByNameRecords):
         request=AssessmentSerializer,
         responses={200: AssessmentSerializer(many=True), 201: AssessmentSerializer},
     )
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="asesmen", pagination_class=None)
     def assessments(self, request, pk=None):
         return self._case_work(request, AssessmentSerializer, lambda c: c.assessments.all(),
@@ -331,6 +335,7 @@ class CaseViewSet(ByNameRecords):
         request=PlanItemSerializer,
         responses={200: PlanItemSerializer(many=True), 201: PlanItemSerializer},
     )
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="rencana", pagination_class=None)
     def plan(self, request, pk=None):
         return self._case_work(request, PlanItemSerializer, lambda c: c.plan_items.all(),
@@ -340,6 +345,7 @@ class CaseViewSet(ByNameRecords):
         summary="Layanan yang diberikan", request=ServiceDeliverySerializer,
         responses={200: ServiceDeliverySerializer(many=True), 201: ServiceDeliverySerializer},
     )  # fmt: skip
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="layanan", pagination_class=None)
     def services(self, request, pk=None):
         return self._case_work(request, ServiceDeliverySerializer,
@@ -351,6 +357,7 @@ class CaseViewSet(ByNameRecords):
         request=CaseNoteSerializer,
         responses={200: CaseNoteSerializer(many=True), 201: CaseNoteSerializer},
     )
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="catatan", pagination_class=None)
     def notes(self, request, pk=None):
         return self._case_work(request, CaseNoteSerializer, lambda c: c.notes.all(),
@@ -361,6 +368,7 @@ class CaseViewSet(ByNameRecords):
         request=ReferralSerializer,
         responses={200: ReferralSerializer(many=True), 201: ReferralSerializer},
     )
+    @idempotent_api
     @action(detail=True, methods=["get", "post"], url_path="rujukan", pagination_class=None)
     def referrals(self, request, pk=None):
         def send(case, data):
@@ -373,6 +381,7 @@ class CaseViewSet(ByNameRecords):
         request={"multipart/form-data": AttachmentSerializer},
         responses={200: AttachmentSerializer(many=True), 201: AttachmentSerializer},
     )  # fmt: skip
+    @idempotent_api
     @action(
         detail=True,
         methods=["get", "post"],

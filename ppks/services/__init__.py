@@ -13,6 +13,7 @@ from kesos.accounts.permissions import can, require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
 from kesos.core import existence
+from kesos.core.races import insert_unique
 from kesos.core.versioning import STALE_MESSAGE, StaleEdit
 
 from .. import workflow
@@ -137,7 +138,11 @@ def person_create(*, actor, confirm_not_duplicate: bool = False, **data) -> Pers
             if birth_date and similar.outside:  # name and birth date point at a person: audited, counted
                 existence.record(actor=actor, field="name", what="Nama dan tanggal lahir", holders=similar.outside)
             raise PossibleDuplicate(similar)
-    person = Person.objects.create(created_by=actor, name_key=name_key(data["name"]), **data)
+    # Two registrations of one NIK at once: the loser gets the NIK message, as it would a moment later.
+    person = insert_unique(
+        lambda: Person.objects.create(created_by=actor, name_key=name_key(data["name"]), **data),
+        check=lambda: _check_unique_nik(actor, data["nik"]),
+    )
     audit_record(action=actions.CREATE, actor=actor, obj=person)
     return person
 
@@ -156,8 +161,11 @@ def person_update(*, actor, person: Person, version: int, **changes) -> Person:
     if "name" in changes:
         changes["name_key"] = name_key(changes["name"])
     before = {field: getattr(person, field) for field in changes}
-    updated = Person.objects.filter(pk=person.pk, version=version).update(
-        **changes, version=F("version") + 1, updated_at=timezone.now()
+    updated = insert_unique(
+        lambda: Person.objects.filter(pk=person.pk, version=version).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        ),
+        check=lambda: _check_unique_nik(actor, changes.get("nik"), exclude_pk=person.pk),
     )
     if not updated:
         raise StaleEdit(STALE_MESSAGE)
@@ -184,9 +192,16 @@ def household_create(*, actor, **data) -> Household:
     data["no_kk"] = data.get("no_kk") or None
     _check_region(actor, data["wilayah"])
     _check_unique_kk(actor, data["no_kk"])
-    household = Household.objects.create(created_by=actor, **data)
+    household = insert_unique(
+        lambda: Household.objects.create(created_by=actor, **data), check=lambda: _check_unique_kk(actor, data["no_kk"])
+    )
     audit_record(action=actions.CREATE, actor=actor, obj=household)
     return household
+
+
+def _check_not_member(person: Person, household: Household) -> None:
+    if HouseholdMember.objects.filter(person=person, household=household, left_on__isnull=True).exists():
+        raise ValidationError({"person": "Orang ini sudah menjadi anggota keluarga ini."})
 
 
 @transaction.atomic
@@ -206,7 +221,12 @@ def household_add_member(*, actor, household: Household, person: Person, relatio
             raise ValidationError({"person": "Orang ini sudah menjadi anggota keluarga ini."})
         current.left_on = day
         current.save(update_fields=["left_on", "updated_at"])
-    member = HouseholdMember.objects.create(household=household, person=person, relation=relation, joined_on=day)
+    # Added to two households at once: one_current_household_per_person lets one through.
+    member = insert_unique(
+        lambda: HouseholdMember.objects.create(household=household, person=person, relation=relation, joined_on=day),
+        check=lambda: _check_not_member(person, household),
+        message={"person": "Orang ini baru saja dicatat di keluarga lain oleh pengguna lain. Muat ulang lalu periksa."},
+    )
     if household.no_kk and person.no_kk != household.no_kk:
         Person.objects.filter(pk=person.pk).update(no_kk=household.no_kk, version=F("version") + 1)
     audit_record(
@@ -235,6 +255,8 @@ def category_add(*, actor, category, source, recorded_on=None, person=None, hous
     if (person is None) == (household is None):
         raise ValueError("Tepat satu dari person atau household.")
     require(actor, "ppks.change_person", holder)
+    # The holder's row lock makes "not recorded yet, so record it" one step for concurrent requests.
+    type(holder).objects.select_for_update().filter(pk=holder.pk).first()
     if PersonCategory.objects.filter(
         person=person, household=household, category=category, ended_on__isnull=True
     ).exists():

@@ -14,6 +14,7 @@ from kesos.audit.searches import number_search_record, page_number_search_allowe
 from kesos.audit.services import audit_export, audit_list_read, audit_record
 from kesos.core.adapters import add_service_errors
 from kesos.core.exports import stream_csv
+from kesos.core.idempotency import idempotent_form
 from kesos.core.masking import birth_for, nik_for
 from kesos.core.pagination import page_of
 from kesos.core.search import ADDRESS_MESSAGE, search_params, search_redirect
@@ -122,6 +123,7 @@ def _save_person(request, form, call):
 
 
 @login_required
+@idempotent_form
 def person_create(request):
     require(request.user, "ppks.add_person")
     form = PersonForm(request.POST or None, province=allowed_province(request.user))
@@ -236,6 +238,7 @@ def _category_add(request, holder, **who):
 
 @login_required
 @require_POST
+@idempotent_form
 def person_category_add(request, pk):
     require(request.user, "ppks.view_person")
     person = selectors.person_get(user=request.user, pk=pk)
@@ -244,6 +247,7 @@ def person_category_add(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def household_category_add(request, pk):
     require(request.user, "ppks.view_person")
     household = selectors.household_get(user=request.user, pk=pk)
@@ -285,6 +289,7 @@ def household_list(request):
 
 
 @login_required
+@idempotent_form
 def household_create(request):
     require(request.user, "ppks.add_person")
     form = HouseholdForm(request.POST or None, province=allowed_province(request.user))
@@ -318,6 +323,7 @@ def household_detail(request, pk):
 
 
 @login_required
+@idempotent_form
 def household_member_new(request, pk):
     """Register a new person straight into the household (the usual way to enter a family)."""
     require(request.user, "ppks.view_person")
@@ -345,6 +351,7 @@ def household_member_new(request, pk):
 
 
 @login_required
+@idempotent_form
 def household_member_add(request, pk):
     """Add a person already registered (found by NIK) to the household."""
     require(request.user, "ppks.view_person")
@@ -423,6 +430,7 @@ def _case_open(request, holder, **who):
 
 
 @login_required
+@idempotent_form
 def person_case_open(request, pk):
     require(request.user, "ppks.view_person")
     person = selectors.person_get(user=request.user, pk=pk)
@@ -430,6 +438,7 @@ def person_case_open(request, pk):
 
 
 @login_required
+@idempotent_form
 def household_case_open(request, pk):
     require(request.user, "ppks.view_person")
     household = selectors.household_get(user=request.user, pk=pk)

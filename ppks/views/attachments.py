@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kesos.accounts.permissions import require
 from kesos.audit import actions
 from kesos.audit.services import audit_record
+from kesos.core.idempotency import idempotent_form
 from kesos.core.uploads import serve_stored
 
 from .. import selectors, work_selectors
@@ -25,6 +26,7 @@ class AttachmentForm(forms.Form):
 
 @login_required
 @require_POST
+@idempotent_form
 def attachment_add(request, pk):
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kesos.accounts.permissions import require
 from kesos.core.adapters import add_service_errors
+from kesos.core.idempotency import idempotent_form
 
 from .. import selectors
 from ..forms import AssessmentForm, NoteForm, PlanItemForm, ServiceForm
@@ -40,6 +41,7 @@ def _submit(request, pk, form_name, make_form, call, done):
 
 @login_required
 @require_POST
+@idempotent_form
 def assessment_add(request, pk):
     return _submit(
         request, pk, "assessment_form", lambda case: AssessmentForm(request.POST),
@@ -49,6 +51,7 @@ def assessment_add(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def plan_item_add(request, pk):
     return _submit(
         request, pk, "plan_form",
@@ -76,6 +79,7 @@ def plan_item_done(request, pk, item_pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def service_add(request, pk):
     return _submit(
         request, pk, "service_form", lambda case: ServiceForm(request.POST),
@@ -85,6 +89,7 @@ def service_add(request, pk):
 
 @login_required
 @require_POST
+@idempotent_form
 def note_add(request, pk):
     return _submit(
         request, pk, "note_form", lambda case: NoteForm(request.POST),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kesos.accounts.permissions import require
+from kesos.core.idempotency import idempotent_form
 
 from .. import selectors, work_selectors
 from ..models import ReferralStatus, ReferralTarget
@@ -40,6 +41,7 @@ def _form_errors(form) -> str:
 
 @login_required
 @require_POST
+@idempotent_form
 def referral_send(request, pk):
     require(request.user, "ppks.view_person")
     case = selectors.case_get(user=request.user, pk=pk)

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kesos.core.api import RuleGate, service_call
+from kesos.core.idempotency import idempotent_api
 
 from .. import selectors, services
 from ..recap import Params
@@ -49,6 +50,7 @@ class ReportViewSet(
         [report] = selectors.with_waits([self.get_object()])
         return Response(self.get_serializer(report).data)
 
+    @idempotent_api
     def create(self, request, *args, **kwargs):
         order = ReportOrderSerializer(data=request.data)
         order.is_valid(raise_exception=True)
