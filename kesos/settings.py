@@ -183,16 +183,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Beat only sends; each job decides from the database whether its period's work is due and still to do
+# (kesos/core/schedule.py), so a second beat is harmless and a beat that was down catches up when it
+# starts (it sends every entry once then). Nothing to remember between starts: in-memory schedule, no file.
+CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "kesos.core.tasks.record_worker_heartbeat", "schedule": 60.0},
-    # Every morning at 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
-    "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(hour=6, minute=0)},
+    # Once a day from 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
+    "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(minute="*/5")},
     # Hourly: delete report files past KESOS_REPORT_RETENTION_HOURS.
     "reports-expire": {"task": "kesos.reports.tasks.expire_reports", "schedule": crontab(minute=15)},
-    # The 1st of each month at 01:00: the province's monthly recaps of the month just ended.
+    # Once a month from 01:00 on the 1st: the province's monthly recaps of the month just ended.
     "reports-monthly": {
         "task": "kesos.reports.tasks.schedule_monthly_recaps",
-        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+        "schedule": crontab(minute="*/5"),
     },
 }
 
