@@ -11,10 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media
 
-# Runtime libraries for WeasyPrint (PDF output, added later) and a font it can always find.
+# Runtime libraries for WeasyPrint (PDF output, added later) and a font it can always find; pg_dump and
+# pg_restore (Debian bookworm: PostgreSQL 15, the compose file's server) for `manage.py backup`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged runtime user. The code stays owned by root (read-only to the app);

@@ -3,7 +3,8 @@
 
     python3 dev.py run     # virtualenv, pinned requirements, migrate, regions, demo data, serve :8000
     python3 dev.py test    # the whole test suite (pytest; extra arguments are passed on)
-    python3 dev.py worker  # a Celery worker with beat (needs REDIS_URL)
+    python3 dev.py worker  # a Celery worker (needs REDIS_URL); start as many as you like
+    python3 dev.py beat    # Celery beat, the periodic jobs' clock (needs REDIS_URL); one is enough
     python3 dev.py setup   # only the virtualenv and requirements
 
 Both commands are safe to repeat: requirements are reinstalled only when a requirements file
@@ -69,15 +70,25 @@ def cmd_test(args: list[str]) -> int:
     return subprocess.run([python(), "-m", "pytest", *args], cwd=ROOT).returncode
 
 
-def cmd_worker(args: list[str]) -> int:
+def _celery(role: str, args: list[str]) -> int:
     ensure_venv()
     if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without a broker, tasks run in the web process.")
     celery = str(Path(python()).with_name("celery"))
-    os.execv(celery, [celery, "-A", "kesos", "worker", "-B", "-l", "info", *args])
+    os.execv(celery, [celery, "-A", "kesos", role, "-l", "info", *args])
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "worker": cmd_worker, "setup": cmd_setup}
+def cmd_worker(args: list[str]) -> int:
+    """A worker runs tasks only; the periodic jobs come from `dev.py beat` (kesos/core/schedule.py)."""
+    return _celery("worker", args)
+
+
+def cmd_beat(args: list[str]) -> int:
+    """Sends the periodic jobs. A second beat does no harm (each job does its period's work once)."""
+    return _celery("beat", args)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "worker": cmd_worker, "beat": cmd_beat, "setup": cmd_setup}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

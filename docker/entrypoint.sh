@@ -2,7 +2,7 @@
 # Container entrypoint. The first argument picks the role:
 #   web     wait for the database, migrate, load the region table, then run gunicorn
 #   worker  Celery worker (scale with `docker compose up --scale worker=N`)
-#   beat    Celery beat (run exactly one)
+#   beat    Celery beat: sends the periodic jobs (run one; a second is harmless, see kesos/core/schedule.py)
 #   other   run the command as given, e.g. `docker compose run --rm web python manage.py createsuperuser`
 # Only `web` runs migrations; additional web replicas should use the image's default command
 # (plain gunicorn), see docs/deployment.md.
@@ -51,7 +51,9 @@ case "${1:-}" in
         ;;
     beat)
         shift
-        exec celery -A kesos beat -l info --schedule /tmp/celerybeat-schedule "$@"
+        # In-memory schedule (settings CELERY_BEAT_SCHEDULER): no file to keep; each job records its
+        # runs in the database, and a beat that starts sends every job once, so a missed run happens now.
+        exec celery -A kesos beat -l info "$@"
         ;;
     *)
         exec "$@"

@@ -229,12 +229,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = KESOS_BROKER_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# Beat only sends; each job decides from the database whether its period's work is due and still to do
+# (kesos/core/schedule.py), so a second beat is harmless and a beat that was down catches up when it
+# starts (it sends every entry once then). Nothing to remember between starts: in-memory schedule, no file.
 # Seconds between sweeps of the report requests (kesos.reports.services.reports_sweep).
 KESOS_REPORT_SWEEP_SECONDS = env.float("KESOS_REPORT_SWEEP_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "kesos.core.tasks.record_worker_heartbeat", "schedule": 60.0},
-    # Every morning at 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
-    "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(hour=6, minute=0)},
+    # Once a day from 06:00 (CELERY_TIMEZONE): expiring Tanda Daftar, permits and accreditations.
+    "lks-expiry": {"task": "lks.tasks.notify_lks_expiry", "schedule": crontab(minute="*/5")},
     # Every minute: requests waiting with nothing running are sent again, dead runs re-sent or failed. A sweep
     # not taken by a worker before the next one is due is dropped (no pile of sweeps after an outage).
     "reports-sweep": {
@@ -246,10 +250,10 @@ CELERY_BEAT_SCHEDULE = {
     "reports-expire": {"task": "kesos.reports.tasks.expire_reports", "schedule": crontab(minute=15)},
     # Hourly: forget create keys past KESOS_IDEMPOTENCY_KEY_HOURS (they may hold stored API answers).
     "idempotency-purge": {"task": "kesos.core.tasks.purge_idempotency_keys", "schedule": crontab(minute=40)},
-    # The 1st of each month at 01:00: the province's monthly recaps of the month just ended.
+    # Once a month from 01:00 on the 1st: the province's monthly recaps of the month just ended.
     "reports-monthly": {
         "task": "kesos.reports.tasks.schedule_monthly_recaps",
-        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+        "schedule": crontab(minute="*/5"),
     },
 }
 

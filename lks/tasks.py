@@ -4,11 +4,12 @@ from celery import shared_task
 
 from kesos.audit.middleware import history_context
 
-from .services.expiry import expiry_notify
+from .services.expiry import expiry_notify_daily
 
 
 @shared_task(name="lks.tasks.notify_lks_expiry")
 def notify_lks_expiry() -> int:
-    """Daily (beat): remind operators of expiring Tanda Daftar, izin operasional and accreditations."""
+    """Every few minutes and at beat start: once a day from 06:00, remind operators of expiring
+    Tanda Daftar, izin operasional and accreditations. Returns the messages sent."""
     with history_context(task="notify_lks_expiry"):
-        return expiry_notify()
+        return expiry_notify_daily() or 0

@@ -1,4 +1,4 @@
-"""Base models shared by every app, and the worker heartbeat behind /healthz."""
+"""Base models shared by every app, the worker heartbeat behind /healthz, and the record of periodic job runs."""
 
 from django.db import models
 from django.utils import timezone
@@ -55,3 +55,22 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class JobRun(models.Model):
+    """A periodic job's run for one period (kesos/core/schedule.py): written in the transaction that
+    does the period's work, so the period's work is done once however often beat sends the job."""
+
+    job = models.CharField("tugas", max_length=50)
+    slot = models.DateField("periode")  # the first day of the period: the day, or the 1st of the month
+    ran_at = models.DateTimeField("dijalankan")
+    hostname = models.CharField("host", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "jalannya tugas berkala"
+        verbose_name_plural = "jalannya tugas berkala"
+        ordering = ["-ran_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="job_run_once_per_period")]
+
+    def __str__(self):
+        return f"{self.job} {self.slot:%Y-%m-%d}"

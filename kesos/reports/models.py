@@ -53,6 +53,8 @@ class ReportRequest(TimeStampedModel):
         related_name="report_requests",
     )  # None: produced by the monthly schedule
     scheduled = models.BooleanField("terjadwal", default=False)
+    # The month a scheduled recap covers (its 1st): one scheduled recap per kind, format, region and month.
+    period = models.DateField("periode terjadwal", null=True, blank=True)
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("kemajuan (%)", default=0)
     attempts = models.PositiveSmallIntegerField("percobaan", default=0)  # runs started
@@ -79,6 +81,13 @@ class ReportRequest(TimeStampedModel):
         indexes = [
             models.Index(fields=["requested_by", "-created_at"], name="report_requester_recent"),
             models.Index(fields=["status", "expires_at"], name="report_status_expiry"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "format", "region", "period"],
+                condition=Q(scheduled=True),
+                name="report_scheduled_once_per_period",
+            ),
         ]
 
     def __str__(self):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import InterfaceError, OperationalError, connection, models, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ from kesos.accounts.scope import scope_of
 from kesos.audit import actions
 from kesos.audit.services import audit_export, audit_record
 from kesos.core import outage
+from kesos.core.schedule import Periodic, run_once
 from kesos.core.validators import validate_date_in_range
 from kesos.wilayah.models import Wilayah
 
@@ -529,19 +530,30 @@ def _sweep(now: datetime.datetime, result: Sweep) -> None:
         (result.sent if report.dispatches == 1 else result.resent).append(report.pk)
 
 
-@transaction.atomic
-def monthly_recaps_schedule(*, today: datetime.date | None = None) -> list[ReportRequest]:
-    """The month just ended's recaps for the office's province, once per month (a rerun adds nothing)."""
-    today = today or timezone.localdate()
-    month_end = today.replace(day=1) - datetime.timedelta(days=1)
+# Beat sends the job every few minutes and at its start; the month's run happens once, from 01:00 on the 1st.
+MONTHLY_RUN = Periodic("reports-monthly", every="month", at=datetime.time(1, 0))
+
+
+def monthly_recaps_schedule(*, now: datetime.datetime | None = None) -> list[ReportRequest]:
+    """The month just ended's recaps for the office's province, once per month: the first run from
+    01:00 on the 1st makes them, later runs (another beat, a resend) add nothing (kesos/core/schedule.py).
+    A recap already there for that month (the unique constraint) is not made again either."""
+    return run_once(MONTHLY_RUN, _monthly_recaps, now=now) or []
+
+
+def _monthly_recaps(month_start: datetime.date) -> list[ReportRequest]:
+    month_end = month_start - datetime.timedelta(days=1)
     region = Wilayah.objects.get(code=settings.KESOS_PROVINCE_CODE)
-    params = Params(region=region.code, year=month_end.year, month=month_end.month)
+    params = Params(region=region.code, year=month_end.year, month=month_end.month).as_json()
     made = []
     for kind, fmt in MONTHLY:
-        data = params.as_json()
-        if ReportRequest.objects.filter(kind=kind, format=fmt, region=region, scheduled=True, params=data).exists():
+        try:
+            with transaction.atomic():
+                report = ReportRequest.objects.create(
+                    kind=kind, format=fmt, params=params, region=region, scheduled=True, period=month_end.replace(day=1)
+                )
+        except IntegrityError:
             continue
-        report = ReportRequest.objects.create(kind=kind, format=fmt, params=data, region=region, scheduled=True)
         _queue(report)
         made.append(report)
     return made

@@ -64,5 +64,6 @@ def expire_reports() -> int:
 
 @shared_task(ignore_result=True)
 def schedule_monthly_recaps() -> int:
-    """The 1st of each month (beat): queue the province's monthly recaps of the month just ended."""
+    """Every few minutes and at beat start: from 01:00 on the 1st, queue the province's recaps of the
+    month just ended, once per month (services.monthly_recaps_schedule)."""
     return len(services.monthly_recaps_schedule())

@@ -1,5 +1,5 @@
 """The expiry watch: who is told, and when, that a Tanda Daftar, izin operasional or accreditation
-is running out. Run daily by the Celery beat job `lks.tasks.notify_lks_expiry`."""
+is running out. Run daily from 06:00 by the Celery beat job `lks.tasks.notify_lks_expiry`."""
 
 import datetime
 
@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kesos.accounts.notifications import notify
+from kesos.core.schedule import Periodic, run_once
 
 from ..selectors import EXPIRY_DAYS, Expiry, expiries_of, expiring_lks, operators_of, supervisors_of
 
 # A reminder at 90, 30 and 7 days before the end, and one once it has passed: not every day.
 REMINDER_DAYS = (7, 30, EXPIRY_DAYS)
+# Beat sends the job every few minutes and at its start; the day's run happens once, from 06:00.
+DAILY_RUN = Periodic("lks-expiry", every="day", at=datetime.time(6, 0))
 
 
 def reminder_stage(days_left: int) -> str:
@@ -47,3 +50,9 @@ def expiry_notify(*, today: datetime.date | None = None) -> int:
                 url=reverse("lks:lks", kwargs={"pk": lks.pk}),
             )
     return sent
+
+
+def expiry_notify_daily(*, now: datetime.datetime | None = None) -> int | None:
+    """The day's run of `expiry_notify`, once per day from 06:00 (kesos/core/schedule.py); None when the
+    day's run is done. A run missed (beat down at 06:00) happens when beat is back, even the next night."""
+    return run_once(DAILY_RUN, lambda _day: expiry_notify(), now=now)

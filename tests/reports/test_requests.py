@@ -163,10 +163,11 @@ def test_the_monthly_schedule_queues_the_provinces_recaps_once_and_admins_see_th
     monkeypatch.setattr(kinds, "MONTHLY", (("uji", "xlsx"),))
     monkeypatch.setattr(services, "MONTHLY", (("uji", "xlsx"),))
     settings.KESOS_PROVINCE_CODE = "63"
+    first_of_march = timezone.make_aware(datetime.datetime(2026, 3, 1, 1, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        made = services.monthly_recaps_schedule(today=datetime.date(2026, 3, 1))
-        assert schedule_monthly_recaps.apply().get() == 1  # the task: last month's, from today
-    assert services.monthly_recaps_schedule(today=datetime.date(2026, 3, 1)) == []
+        made = services.monthly_recaps_schedule(now=first_of_march)
+        assert schedule_monthly_recaps.apply().get() == 1  # the task: last month's, from now
+    assert services.monthly_recaps_schedule(now=first_of_march + datetime.timedelta(days=3)) == []
     report = ReportRequest.objects.get(pk=made[0].pk)
     assert report.scheduled and report.requested_by is None and report.status == "done"
     assert report.params == {"region": "63", "year": 2026, "month": 2}
