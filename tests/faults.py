@@ -291,9 +291,7 @@ def start_gunicorn(env: dict[str, str], *, threads: int = 4) -> tuple[Service, s
     return service, f"http://127.0.0.1:{port}"
 
 
-def start_celery(env: dict[str, str], *args: str, faketime: str | None = None) -> Service:
-    """`celery -A kesos <args>` (worker or beat) as in production; optionally under libfaketime."""
+def start_celery(env: dict[str, str], *args: str) -> Service:
+    """`celery -A kesos <args>` (worker or beat) as in production. To move its wall clock, see tests/clock.py."""
     command = [sys.executable, "-m", "celery", "-A", "kesos", *args]
-    if faketime:
-        command = [shutil.which("faketime") or "faketime", "-f", faketime, *command]
     return Service(command, env, log_name=args[0] if args else "celery")

@@ -17,7 +17,6 @@ import datetime
 import html.parser
 import re
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,10 +25,8 @@ import requests
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from kesos.accounts.models import Role
-from kesos.core.idempotency import REPLAYED_MESSAGE
 from kesos.wilayah.models import Wilayah
 from tests.conftest import database_url_of_the_test_database
 from tests.factories import PASSWORD, AssignmentFactory, OfficeFactory, UserFactory
@@ -466,113 +463,8 @@ def sessions(server, world):
 
 
 # --- Done when: two identical POSTs at once make one record ------------------------------------------------
-@pytest.mark.parametrize("route_name", sorted(FORM_ROUTES))
-def test_two_identical_form_posts_sent_at_once_make_one_record(route_name, server, world, sessions):
-    """The same form sent twice at the same moment (a double click before the script could stop it, or
-    a retry): one record, and both answers redirect to the same place."""
-    route = FORM_ROUTES[route_name]
-    tag = uuid.uuid4().hex[:8]
-    session = sessions(route.user)
-    before = route.count(world, tag)
-    fields = form_on(session, server, route.page(world), route.post(world))
-    assert fields.get("idempotency_key"), "the create form carries no hidden key"
-    data = {**fields, **route.data(world, tag)}
-    url = f"{server}{route.post(world)}"
-    headers = {"Referer": url}
-    answers = at_once(*(
-        (lambda s=s: s.post(url, data=data, headers=headers, allow_redirects=False, timeout=60))
-        for s in (clone(session), clone(session))
-    ))  # fmt: skip
-    for answer in answers:
-        assert isinstance(answer, requests.Response), answer
-        errors = re.findall(r"(?:invalid-feedback|alert-danger)[^>]*>([^<]+)", answer.text)
-        assert answer.status_code == 302, (route_name, answer.status_code, errors or answer.text[:3000])
-    assert answers[0].headers["Location"] == answers[1].headers["Location"]
-    assert route.count(world, tag) - before == 1
-
-
-@pytest.mark.parametrize("route_name", sorted(API_ROUTES))
-def test_two_identical_api_posts_with_one_idempotency_key_sent_at_once_make_one_record(route_name, server, world,
-                                                                                        sessions):  # fmt: skip
-    """The same API request twice at once with the same `Idempotency-Key`: one record; both answers carry
-    the first answer's status and body, the repeat marked `Idempotent-Replayed: true`."""
-    route = API_ROUTES[route_name]
-    tag = uuid.uuid4().hex[:8]
-    session = sessions(route.user)
-    before = route.count(world, tag)
-    body = route.data(world, tag)
-    url = f"{server}{route.post(world)}"
-    headers = {"Idempotency-Key": str(uuid.uuid4()), "X-CSRFToken": session.cookies["csrftoken"], "Referer": url}
-    answers = at_once(*(
-        (lambda s=s: s.post(url, json=body, headers=headers, timeout=60)) for s in (clone(session), clone(session))
-    ))  # fmt: skip
-    for answer in answers:
-        assert isinstance(answer, requests.Response), answer
-        assert answer.status_code in (201, 202), (route_name, answer.status_code, answer.text[:3000])
-    assert answers[0].status_code == answers[1].status_code
-    assert answers[0].json() == answers[1].json()
-    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
-    assert route.count(world, tag) - before == 1
-
-
 # --- Done when: two concurrent creations of one NIK give one record and one clear message ------------------
 NIK_MESSAGE = re.compile(r"NIK ini sudah terdaftar: .+ \(ID \d+\)\. Buka data yang ada\.")
-
-
-def test_two_registrations_of_one_nik_at_once_on_the_page_make_one_person_and_tell_the_other(server, world, sessions):
-    """Two operators' forms (two renders, two keys) with the same NIK sent at once: one person; the other
-    form comes back with the NIK message and what was typed, never a server error."""
-    from ppks.models import Person
-
-    nik = "6371015708800003"
-    form_data = {"nik": nik, "name": "Siti Aminah", "sex": "P", "birth_date": "17/08/1980", "wilayah": DESA,
-                 "address": "Jl. Kelayan"}  # fmt: skip
-    session = sessions("operator.bjm")
-    url = f"{server}/ppks/orang/baru/"
-    posts = []
-    for twin in (clone(session), clone(session)):
-        data = {**form_on(twin, server, "/ppks/orang/baru/", "/ppks/orang/baru/"), **form_data}
-        posts.append(lambda s=twin, d=data: s.post(url, data=d, headers={"Referer": url}, allow_redirects=False,
-                                                   timeout=60))  # fmt: skip
-    answers = at_once(*posts)
-    assert sorted(a.status_code for a in answers) == [200, 302], [a.text[:2000] for a in answers]
-    refused = next(a for a in answers if a.status_code == 200)
-    assert NIK_MESSAGE.search(refused.text) and 'value="Jl. Kelayan"' in refused.text
-    assert Person.objects.filter(nik=nik).count() == 1
-
-
-def test_two_registrations_of_one_nik_at_once_on_the_api_make_one_person_and_one_400(server, world, sessions):
-    from ppks.models import Person
-
-    nik = "6371014107900002"
-    body = {"nik": nik, "name": "Rina Wati", "sex": "P", "birth_date": "1990-07-01", "wilayah": DESA}
-    session = sessions("operator.bjm")
-    url = f"{server}/api/v1/ppks/orang/"
-    headers = {"X-CSRFToken": session.cookies["csrftoken"], "Referer": url}
-    answers = at_once(*((lambda s=s: s.post(url, json=body, headers=headers, timeout=60))
-                        for s in (clone(session), clone(session))))  # fmt: skip
-    assert sorted(a.status_code for a in answers) == [201, 400], [a.text[:2000] for a in answers]
-    refused = next(a for a in answers if a.status_code == 400).json()
-    assert list(refused) == ["nik"] and NIK_MESSAGE.fullmatch(refused["nik"][0])
-    assert Person.objects.filter(nik=nik).count() == 1
-
-
-def test_one_person_placed_into_two_lks_at_once_on_the_api_gets_one_placement_and_one_400(server, world, sessions):
-    from lks.models import Placement
-
-    case = _fresh_case(world, uuid.uuid4().hex[:8])
-    session = sessions("operator.bjm")
-    headers = {"X-CSRFToken": session.cookies["csrftoken"], "Referer": server}
-    body = {"person": case.person_id, "admitted_on": TODAY.isoformat()}
-    answers = at_once(*(
-        (lambda s=s, home=home: s.post(f"{server}/api/v1/lks/lks/{home.pk}/penghuni/", json=body, headers=headers,
-                                       timeout=60))
-        for s, home in ((clone(session), world["lks"]), (clone(session), world["lks2"]))
-    ))  # fmt: skip
-    assert sorted(a.status_code for a in answers) == [201, 400], [a.text[:2000] for a in answers]
-    refused = next(a for a in answers if a.status_code == 400).json()
-    assert "masih tercatat sebagai penghuni" in refused["person"][0]
-    assert Placement.objects.filter(person_id=case.person_id).count() == 1
 
 
 # --- A double click in a real browser -----------------------------------------------------------------------
@@ -591,41 +483,3 @@ def _notes_with(text: str) -> int:
 
     with psycopg.connect(database_url_of_the_test_database()) as conn:
         return conn.execute("SELECT count(*) FROM ppks_casenote WHERE text = %s", [text]).fetchone()[0]
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("script", ["dengan skrip", "tanpa skrip"])
-def test_a_double_click_on_a_create_forms_submit_button_makes_one_record(script, server, world, browser):
-    """Chromium double-clicks "Tambah catatan" on the case page: one note. With the page's script the button
-    is disabled at the first click; without it (not loaded yet, or blocked) the server's key holds. Back on
-    the page, the button works again."""
-    context = browser.new_context(locale="id-ID")
-    tab = context.new_page()
-    try:
-        if script == "tanpa skrip":
-            tab.route("**/submit-once.js", lambda route: route.abort())
-        _browser_log_in(tab, server, "operator.bjm")
-        case_url = f"{server}/ppks/kasus/{world['case'].pk}/"
-        tab.goto(case_url)
-        text = f"Klik ganda {uuid.uuid4().hex[:6]}"
-        tab.get_by_role("textbox", name="Catatan", exact=True).fill(text)
-        tab.get_by_role("button", name="Tambah catatan").dblclick()
-        expect(tab.get_by_text(text)).to_have_count(1)
-        expect(tab.get_by_role("alert")).to_be_visible()
-        assert _notes_with(text) == 1
-        tab.goto(f"{server}/")
-        tab.go_back()
-        assert tab.get_by_role("button", name="Tambah catatan").is_enabled()
-    finally:
-        context.close()
-
-
-def test_the_repeat_of_a_page_create_says_it_was_saved_once(server, world, sessions):
-    """The second of two identical submissions lands on the record with a message saying so."""
-    session = sessions("operator.bjm")
-    fields = form_on(session, server, "/ppks/keluarga/baru/", "/ppks/keluarga/baru/")
-    data = {**fields, "wilayah": DESA, "address": f"Jl. Ulang {uuid.uuid4().hex[:6]}"}
-    url = f"{server}/ppks/keluarga/baru/"
-    first = session.post(url, data=data, headers={"Referer": url}, allow_redirects=False, timeout=60)
-    again = session.post(url, data=data, headers={"Referer": url}, timeout=60)
-    assert again.url == f"{server}{first.headers['Location']}" and REPLAYED_MESSAGE in again.text
