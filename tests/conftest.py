@@ -80,6 +80,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def reference_rows(django_db_blocker):
     """For transactional tests: a flush empties the rows the data migrations seeded (PPKS categories,
     reference lists, LKS and pillar types); put them back."""
+    with django_db_blocker.unblock():
+        restore_reference_rows()
+
+
+def restore_reference_rows() -> None:
+    """Seed again what a flush emptied: the data migrations' reference rows."""
     from lks import reference_data as lks_reference
     from lks.models import LksType
     from pilar import reference_data as pilar_reference
@@ -87,13 +93,12 @@ def reference_rows(django_db_blocker):
     from ppks import reference_data
     from ppks.models import PpksCategory, Referensi
 
-    with django_db_blocker.unblock():
-        if not PpksCategory.objects.exists():
-            reference_data.seed(PpksCategory, Referensi)
-        if not LksType.objects.exists():
-            lks_reference.seed(LksType)
-        if not PilarType.objects.exists():
-            pilar_reference.seed(PilarType)
+    if not PpksCategory.objects.exists():
+        reference_data.seed(PpksCategory, Referensi)
+    if not LksType.objects.exists():
+        lks_reference.seed(LksType)
+    if not PilarType.objects.exists():
+        pilar_reference.seed(PilarType)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from kesos.accounts.models import Role
 from kesos.wilayah.models import Wilayah
-from tests.conftest import database_url_of_the_test_database
+from tests.conftest import database_url_of_the_test_database, restore_reference_rows
 from tests.factories import PASSWORD, AssignmentFactory, OfficeFactory, UserFactory
 from tests.faults import RedisServer, service_env, start_gunicorn
 
@@ -61,14 +61,12 @@ def world(request, django_db_blocker):
     from django.test.utils import setup_databases
 
     from kesos.wilayah.services import wilayah_load
-    from lks import reference_data as lks_reference
     from lks import services as lks_services
     from lks.models import LksType
-    from pilar import reference_data as pilar_reference
     from pilar import services as pilar_services
     from pilar.models import PilarType
     from pilar.services import fieldwork
-    from ppks import reference_data, services
+    from ppks import services
     from ppks.models import PpksCategory, Referensi
 
     # These tests carry no database mark (they must not run inside a test transaction). Run beside tests
@@ -86,12 +84,7 @@ def world(request, django_db_blocker):
     with django_db_blocker.unblock():
         if not Wilayah.objects.filter(code="63").exists():
             wilayah_load()
-        if not PpksCategory.objects.exists():
-            reference_data.seed(PpksCategory, Referensi)
-        if not LksType.objects.exists():
-            lks_reference.seed(LksType)
-        if not PilarType.objects.exists():
-            pilar_reference.seed(PilarType)
+        restore_reference_rows()
 
         banjarmasin = OfficeFactory(name="Dinas Sosial Kota Banjarmasin", wilayah_id="63.71")
         banjarbaru = OfficeFactory(name="Dinas Sosial Kota Banjarbaru", wilayah_id="63.72")
