@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,19 +40,25 @@ def index(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            label = KINDS[report.kind].label
-            if report.dispatch_error:  # saved, but the broker did not take it: the sweeper sends it later
-                messages.warning(request, f"Permintaan {label} sudah disimpan, tetapi layanan antrean sedang tidak "
-                                          "dapat dihubungi. Laporan akan dibuat otomatis begitu layanan antrean "
-                                          "pulih; tidak perlu meminta lagi.")  # fmt: skip
-            else:
-                messages.success(request, f"{label} sedang disiapkan; pantau kemajuannya di bawah.")
+            # The task is published when the request's transaction commits, which is after this view
+            # when the idempotency key holds one open (kesos.core.idempotency): tell the user then.
+            transaction.on_commit(lambda: _tell_queued(request, report))
             return redirect("reports:index")
     page = page_of(selectors.report_list(user=request.user), request, 20)
     page.object_list = selectors.with_waits(page.object_list)
     return render(
         request, "reports/index.html", {"form": form, "page": page, "kinds": selectors.kinds_for(request.user)}
     )
+
+
+def _tell_queued(request, report) -> None:
+    label = KINDS[report.kind].label
+    if report.dispatch_error:  # saved, but the broker did not take it: the sweeper sends it later
+        messages.warning(request, f"Permintaan {label} sudah disimpan, tetapi layanan antrean sedang tidak "
+                                  "dapat dihubungi. Laporan akan dibuat otomatis begitu layanan antrean "
+                                  "pulih; tidak perlu meminta lagi.")  # fmt: skip
+    else:
+        messages.success(request, f"{label} sedang disiapkan; pantau kemajuannya di bawah.")
 
 
 @login_required

@@ -9,6 +9,7 @@ A small builder stands in for the recaps through the catalogue (as in test_reque
 import datetime
 import errno
 import os
+import re
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,16 +97,21 @@ def queued(admin, *, kind="uji", minutes_ago=0, **fields) -> ReportRequest:
 
 # --- 1. A publish that fails ----------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("sent_as", ["browser form", "without key"])
 def test_a_report_requested_while_the_broker_is_down_is_saved_the_page_says_so_and_the_sweeper_sends_it_later(
-    wilayah_table,
+    sent_as, wilayah_table
 ):
     """The page answers normally (no 500), says in Indonesian that the report is saved and waits for the queue;
     the row stays `queued` with the reason. A sweep while the broker is still down sends nothing and keeps
-    it; the first sweep after it returns sends it once and it is made."""
+    it; the first sweep after it returns sends it once and it is made. A browser sends the form's hidden
+    idempotency key, which holds the request's transaction open past the view: the message still tells."""
     admin, client = admin_client()
+    data = {"kind": "uji", "format": "csv", "region": "63", "year": 2025}
+    if sent_as == "browser form":
+        form = client.get(reverse("reports:index")).content.decode()
+        data["idempotency_key"] = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)
     with broker(NOBODY):  # a transactional test: the request's publish runs after its commit, as in production
-        response = client.post(reverse("reports:index"), {"kind": "uji", "format": "csv", "region": "63",
-                                                          "year": 2025}, follow=True)  # fmt: skip
+        response = client.post(reverse("reports:index"), data, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
     assert "sudah disimpan, tetapi layanan antrean sedang tidak dapat dihubungi" in page
