@@ -1,4 +1,4 @@
-"""Platform tasks, and the one way to send a task after a commit."""
+"""Platform tasks, and the one way to send a task best-effort: now, or after a commit."""
 
 from __future__ import annotations
 
@@ -43,19 +43,28 @@ def publish_after_commit(
         if eager:
             task.apply_async(args=list(args), kwargs=dict(kwargs or {}), queue=queue, **options)
             return
-        try:
-            task.apply_async(args=list(args), kwargs=dict(kwargs or {}), queue=queue, **options)
-        except Exception as exc:  # noqa: BLE001 - any failure to send leaves the commit standing
-            outage.broker.failed(exc)
-            if on_failure is not None:
-                try:
-                    on_failure(exc)
-                except Exception:
-                    logger.exception("Kegagalan mengirim tugas %s tidak dapat dicatat.", task.name)
-        else:
-            outage.broker.succeeded()
+        failure = publish_now(task, args=args, kwargs=kwargs, queue=queue, **options)
+        if failure is not None and on_failure is not None:
+            try:
+                on_failure(failure)
+            except Exception:
+                logger.exception("Kegagalan mengirim tugas %s tidak dapat dicatat.", task.name)
 
     transaction.on_commit(publish, using=using, robust=not eager)
+
+
+def publish_now(
+    task, *, args: Iterable = (), kwargs: Mapping | None = None, queue: str | None = None, **options
+) -> BaseException | None:
+    """Send `task` to the broker now, best-effort: None when sent, else the error, never raised (the
+    outage logged once, kesos.core.outage.broker). For an owner that records the outcome itself."""
+    try:
+        task.apply_async(args=list(args), kwargs=dict(kwargs or {}), queue=queue, **options)
+    except Exception as exc:  # noqa: BLE001 - any failure to send leaves the work recorded, not lost
+        outage.broker.failed(exc)
+        return exc
+    outage.broker.succeeded()
+    return None
 
 
 @shared_task(ignore_result=True)

@@ -41,8 +41,8 @@ from kesos.accounts.permissions import require
 from kesos.accounts.scope import scope_of
 from kesos.audit import actions
 from kesos.audit.services import audit_export, audit_record
-from kesos.core import outage
 from kesos.core.schedule import Periodic, run_once
+from kesos.core.tasks import publish_now
 from kesos.core.validators import validate_date_in_range
 from kesos.wilayah.models import Wilayah
 
@@ -168,15 +168,11 @@ def _publish(report: ReportRequest) -> bool:
         _set(report.pk, dispatched_at=now, dispatches=models.F("dispatches") + 1, dispatch_error="")
         _run_here(report.pk)
         return True
-    try:
-        generate_report.apply_async(args=[report.pk], queue=settings.KESOS_REPORT_QUEUE)
-    except Exception as exc:  # noqa: BLE001 - whatever the broker raises, the work stays recorded
-        outage.broker.failed(exc)  # logged once per outage, not once per request
+    if publish_now(generate_report, args=[report.pk], queue=settings.KESOS_REPORT_QUEUE) is not None:
         report.dispatch_error = QUEUE_DOWN
         with contextlib.suppress(*DATABASE_ERRORS):  # the database down too: the row simply stays unsent
             _set(report.pk, dispatch_error=QUEUE_DOWN)
         return False
-    outage.broker.succeeded()
     report.dispatched_at, report.dispatch_error = now, ""
     report.dispatches += 1
     with contextlib.suppress(*DATABASE_ERRORS):  # sent but not noted: the sweeper sends it again (harmless)
